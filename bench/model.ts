@@ -1,0 +1,267 @@
+// bench:model — trains and evaluates mailroute's model on every dataset in shared/data and, in the
+// same run, the peers (scikit-learn TF-IDF + LinearSVC / LogisticRegression, fastText CLI).
+// Prints one table and writes bench-results/model.json. Installs nothing.
+//
+//   npm run bench:model [-- --datasets a,b] [-- --skip-peers]
+//
+// Each system runs in its own child process so peak RSS is that system's alone.
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BATCH_SIZE, loadModel, parseJsonl, saveModel, trainModel } from '../src/model/index.js';
+import { Featurizer, featureSource } from '../src/text/index.js';
+
+const DATA = process.env.MAILROUTE_BENCH_DATA ?? '/work/shared/data';
+const SEED = 42;
+const PYTHON = '/usr/bin/python3';
+const PEERS = ['sklearn-linearsvc', 'sklearn-logreg', 'fasttext'] as const;
+
+interface Row {
+  dataset: string;
+  system: string;
+  accuracy: number | null;
+  macro_f1: number | null;
+  coverage_098: number | null;
+  train_s: number | null;
+  train_cpu_s?: number | null;
+  predict_per_s: number | null;
+  /** mailroute only: featurize + classify of already normalised mails, batch 32, one core. */
+  predict_core_per_s?: number | null;
+  model_bytes: number | null;
+  peak_rss_mb: number | null;
+  missing?: string;
+  ece?: number;
+}
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+}
+
+/** Child mode: train + evaluate mailroute on one dataset, print one JSON row. */
+async function runMailroute(dataset: string): Promise<void> {
+  const read = (name: string) =>
+    parseJsonl(readFileSync(join(DATA, dataset, name), 'utf8'), { requireLabel: true }).records;
+  const train = read('train.jsonl');
+  const test = read('test.jsonl');
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  const trained = trainModel(train, { seed: SEED });
+  const used = process.cpuUsage(cpu);
+  const trainSeconds = (performance.now() - wall) / 1000;
+  const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
+  try {
+    await saveModel(dir, trained);
+    const model = await loadModel(dir);
+    const mails = test.map((r) => r.mail);
+    const started = performance.now();
+    const probabilities = await model.probabilities(mails);
+    const predictSeconds = (performance.now() - started) / 1000;
+    // Featurize + classify alone (normalisation done beforehand), in batches of 32.
+    const sources = mails.map(featureSource);
+    const featurizer = new Featurizer(model.manifest.featurizer.spec);
+    const { idf } = await import('../src/model/index.js').then((m) => m.readModelDir(dir));
+    const coreStart = performance.now();
+    for (let start = 0; start < sources.length; start += BATCH_SIZE) {
+      const rows = idf.transform(
+        featurizer.count(sources.slice(start, start + BATCH_SIZE)),
+        model.manifest.featurizer.spec,
+      );
+      await model.runRows(rows);
+    }
+    const coreSeconds = (performance.now() - coreStart) / 1000;
+    const { evaluate } = await import('../src/model/index.js');
+    const y = Int32Array.from(test, (r) => model.labels.indexOf(r.label ?? ''));
+    const result = evaluate(probabilities, y, model.labels);
+    const row: Row = {
+      dataset,
+      system: 'mailroute',
+      accuracy: result.accuracy,
+      macro_f1: result.macro_f1,
+      coverage_098: result.coverage_at_precision['0.98'].coverage,
+      train_s: trainSeconds,
+      train_cpu_s: (used.user + used.system) / 1e6,
+      predict_per_s: mails.length / predictSeconds,
+      predict_core_per_s: mails.length / coreSeconds,
+      model_bytes: dirBytes(dir),
+      peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+      ece: result.ece,
+    };
+    await model.dispose();
+    process.stdout.write(JSON.stringify(row) + '\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function lastJson(stdout: string): Record<string, unknown> | null {
+  const line = stdout.trim().split('\n').pop();
+  if (!line) return null;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const result = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  const parsed = lastJson(result.stdout ?? '');
+  if (result.status !== 0 || parsed === null) {
+    const reason =
+      (result.stderr ?? '').trim().split('\n').slice(-3).join(' | ') || String(result.error ?? 'failed');
+    return { missing: `failed: ${reason}` };
+  }
+  return parsed;
+}
+
+function toRow(dataset: string, system: string, o: Record<string, unknown>): Row {
+  const row: Row = {
+    dataset,
+    system,
+    accuracy: num(o.accuracy),
+    macro_f1: num(o.macro_f1),
+    coverage_098: num(o.coverage_098),
+    train_s: num(o.train_s),
+    train_cpu_s: num(o.train_cpu_s),
+    predict_per_s: num(o.predict_per_s),
+    model_bytes: num(o.model_bytes),
+    peak_rss_mb: num(o.peak_rss_mb),
+  };
+  if (typeof o.missing === 'string') row.missing = o.missing;
+  if (num(o.predict_core_per_s) !== null) row.predict_core_per_s = num(o.predict_core_per_s);
+  if (num(o.ece) !== null) row.ece = num(o.ece) as number;
+  return row;
+}
+
+function fmt(value: number | null | undefined, digits: number): string {
+  return value === null || value === undefined ? '-' : value.toFixed(digits);
+}
+
+function table(rows: Row[]): string {
+  const header = [
+    'dataset',
+    'system',
+    'acc',
+    'macroF1',
+    'cov@.98',
+    'train s',
+    'train cpu s',
+    'mails/s',
+    'core/s',
+    'model MB',
+    'RSS MB',
+  ];
+  const body = rows.map((r) =>
+    r.missing
+      ? [r.dataset, r.system, `missing: ${r.missing}`]
+      : [
+          r.dataset,
+          r.system,
+          fmt(r.accuracy, 4),
+          fmt(r.macro_f1, 4),
+          fmt(r.coverage_098, 4),
+          fmt(r.train_s, 1),
+          fmt(r.train_cpu_s, 1),
+          fmt(r.predict_per_s, 0),
+          fmt(r.predict_core_per_s, 0),
+          fmt(r.model_bytes === null ? null : r.model_bytes / 1e6, 2),
+          fmt(r.peak_rss_mb, 0),
+        ],
+  );
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...body.map((b) => (b.length > 2 ? (b[i] ?? '').length : 0))),
+  );
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [
+    line(header),
+    ...body.map((b) =>
+      b.length === 3 ? `${b[0]!.padEnd(widths[0]!)}  ${b[1]!.padEnd(widths[1]!)}  ${b[2]}` : line(b),
+    ),
+  ].join('\n');
+}
+
+/** Each finished row goes to stderr and bench-results/model.json at once: a long run shows progress. */
+function progress(rows: Row[]): void {
+  process.stderr.write(`[bench:model] ${JSON.stringify(rows[rows.length - 1])}\n`);
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(join('bench-results', 'model.json'), JSON.stringify(rows, null, 2) + '\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const one = args.indexOf('--one');
+  if (one >= 0) {
+    await runMailroute(args[one + 1] ?? '');
+    return;
+  }
+  const only = args.includes('--datasets') ? (args[args.indexOf('--datasets') + 1] ?? '').split(',') : null;
+  const skipPeers = args.includes('--skip-peers');
+  const datasets = readdirSync(DATA)
+    .filter((d) => existsSync(join(DATA, d, 'train.jsonl')) && existsSync(join(DATA, d, 'test.jsonl')))
+    .filter((d) => only === null || only.includes(d))
+    .sort();
+  const self = fileURLToPath(import.meta.url);
+  const tsx = join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.bin', 'tsx');
+  const rows: Row[] = [];
+  for (const dataset of datasets) {
+    process.stderr.write(`[bench:model] ${dataset}: mailroute\n`);
+    rows.push(toRow(dataset, 'mailroute', runChild(tsx, [self, '--one', dataset], process.env)));
+    progress(rows);
+    if (skipPeers) continue;
+    for (const peer of PEERS) {
+      process.stderr.write(`[bench:model] ${dataset}: ${peer}\n`);
+      if (!existsSync(PYTHON)) {
+        rows.push(
+          toRow(dataset, peer, {
+            missing: `${PYTHON} not found; install: apt-get install python3-sklearn fasttext`,
+          }),
+        );
+        continue;
+      }
+      const script = fileURLToPath(new URL('./peers/peer.py', import.meta.url));
+      // One core per system, like mailroute's single-threaded serving.
+      const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+      rows.push(
+        toRow(
+          dataset,
+          peer,
+          runChild(
+            PYTHON,
+            [
+              script,
+              peer,
+              join(DATA, dataset, 'train.jsonl'),
+              join(DATA, dataset, 'test.jsonl'),
+              String(SEED),
+            ],
+            env,
+          ),
+        ),
+      );
+      progress(rows);
+    }
+  }
+  const text = table(rows);
+  process.stdout.write(text + '\n');
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(join('bench-results', 'model.json'), JSON.stringify(rows, null, 2) + '\n');
+  process.stderr.write('[bench:model] wrote bench-results/model.json\n');
+}
+
+await main();

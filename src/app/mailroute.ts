@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ConfigError, type Config } from '../config/index.js';
+import { buildHttpApp, graphWebhookPlugin, type HttpApp } from '../http/index.js';
+import {
+  purgeExpired,
+  requestSync,
+  routeMessage,
+  syncMailbox,
+  type RouterClassifier,
+  type RouterRuntime,
+} from '../jobs/index.js';
+import type { Logger } from '../log/index.js';
+import { SubscriptionManager, type ChangeNotification, type LifecycleNotification } from '../mail/index.js';
+import { createMetricsRegistry, Gauge, type Registry } from '../metrics/index.js';
+import {
+  createJobQueue,
+  mailboxGroupKey,
+  mailrouteJobIds,
+  mailrouteJobs,
+  type JobHandlers,
+  type JobQueue,
+  type MailrouteCatalogue,
+} from '../queue/index.js';
+import {
+  openStore,
+  subscriptionRepository,
+  syncConfiguredRouters,
+  unfinishedMessages,
+  type Database,
+} from '../store/index.js';
+import { routingMetrics } from './metrics.js';
+import { buildRouters, createGateways, folderResolver, routerKey } from './routers.js';
+
+export interface Roles {
+  /** Serve the HTTP API (health, metrics, webhooks, and the APIs later issues add). */
+  api: boolean;
+  /** Run jobs from the queue. */
+  worker: boolean;
+}
+
+export interface StartOptions {
+  /** The current model of each router, by `tenant/router`; read at every use (hot swap). */
+  classifiers?: Map<string, () => RouterClassifier | undefined>;
+}
+
+export interface RunningMailroute {
+  store: Database;
+  queue: JobQueue<MailrouteCatalogue>;
+  http: HttpApp;
+  registry: Registry;
+  routers: Map<string, RouterRuntime>;
+  /** `http://host:port` the API listens on. */
+  url: string;
+  /** Graceful stop: no new requests or jobs, in-flight jobs finish (or are released) within the deadline. */
+  close(): Promise<void>;
+}
+
+function everySeconds(seconds: number): string {
+  return seconds < 60 ? `*/${seconds} * * * * *` : `0 */${Math.max(1, Math.round(seconds / 60))} * * * *`;
+}
+
+/**
+ * The composition root: opens the store and the queue chosen by the configuration, and serves
+ * the HTTP app and/or runs the worker.
+ */
+export async function startMailroute(
+  config: Config,
+  roles: Roles,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningMailroute> {
+  const clientState = config.env.MAILROUTE_WEBHOOK_CLIENT_STATE;
+  if (config.ingest.webhooks && !clientState) {
+    throw new ConfigError([
+      'environment variable MAILROUTE_WEBHOOK_CLIENT_STATE: needed when ingest.webhooks is on (at least 16 characters)',
+    ]);
+  }
+  const gateways = createGateways(config);
+  const routers = buildRouters(
+    config,
+    gateways,
+    options.classifiers ?? new Map<string, () => RouterClassifier | undefined>(),
+  );
+
+  const store = await openStore({
+    ...(config.env.DATABASE_URL
+      ? { databaseUrl: config.env.DATABASE_URL }
+      : { dataDir: config.store.dataDir }),
+    ...(config.store.schema ? { schema: config.store.schema } : {}),
+    poolSize: config.store.poolSize,
+  });
+  await syncConfiguredRouters(store, config);
+  const queue = createJobQueue({
+    catalogue: mailrouteJobs,
+    logger,
+    redisUrl: config.env.REDIS_URL,
+    prefix: config.queue.prefix,
+    attempts: config.queue.attempts,
+    backoffMs: config.queue.backoffMs,
+    groupLimit: config.queue.perMailboxConcurrency,
+  });
+  const registry = createMetricsRegistry();
+  new Gauge({
+    name: 'mailroute_queue_jobs',
+    help: 'Jobs in the queue by state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await queue.counts().catch(() => undefined);
+      if (!counts) return;
+      for (const state of ['waiting', 'active', 'delayed', 'failed'] as const)
+        this.set({ state }, counts[state]);
+    },
+  });
+  new Gauge({
+    name: 'mailroute_model_info',
+    help: 'The model version each router uses (value 1)',
+    labelNames: ['router', 'version'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of routers.values()) {
+        const version = r.classifier()?.modelVersion ?? 'none';
+        this.set({ router: `${r.tenantId}/${r.routerId}`, version }, 1);
+      }
+    },
+  });
+  const metrics = routingMetrics(registry);
+
+  const folderId = folderResolver();
+  const findRouter = (tenantId: string, routerId: string) => routers.get(routerKey(tenantId, routerId));
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const subscriptionManagers = new Map(
+    config.ingest.webhooks && config.server.publicUrl && clientState
+      ? config.tenants.map((t) => {
+          const gateway = gateways.get(t.id);
+          if (!gateway) throw new Error(`no gateway for tenant ${t.id}`);
+          const base = config.server.publicUrl?.replace(/\/+$/, '') ?? '';
+          return [
+            t.id,
+            new SubscriptionManager(gateway, subscriptionRepository(store, t.id), {
+              notificationUrl: `${base}/graph/notifications`,
+              lifecycleNotificationUrl: `${base}/graph/lifecycle`,
+              clientState,
+            }),
+          ] as const;
+        })
+      : [],
+  );
+
+  const enqueueSync = async (router: RouterRuntime) => {
+    const payload = { tenantId: router.tenantId, routerId: router.routerId };
+    await queue.enqueue('mailbox.sync', payload, { jobId: mailrouteJobIds.mailboxSync(payload) });
+  };
+
+  const handlers: JobHandlers<MailrouteCatalogue> = {
+    'mailbox.sync': (payload, ctx) =>
+      syncMailbox(
+        { store, queue, router: findRouter, folderId, pageSize: config.ingest.deltaPageSize },
+        payload,
+        ctx,
+      ),
+    'message.route': (payload, ctx) =>
+      routeMessage(
+        {
+          store,
+          router: findRouter,
+          owner,
+          leaseMs: config.routing.leaseSeconds * 1000,
+          maxAttempts: config.routing.maxAttempts,
+          folderId,
+          onRecorded: (router, decision, receivedAt) => metrics.recorded(router, decision, receivedAt),
+        },
+        payload,
+        ctx,
+      ),
+    'subscriptions.renew': async (_payload, ctx) => {
+      for (const [tenantId, manager] of subscriptionManagers) {
+        for (const router of routers.values()) {
+          if (router.tenantId !== tenantId) continue;
+          await manager.ensure(
+            router.sourceMailbox,
+            await folderId(router, router.sourceMailbox, router.sourceFolder),
+          );
+        }
+        const report = await manager.renewDue();
+        ctx.log.info(
+          {
+            tenantId,
+            renewed: report.renewed.length,
+            recreated: report.recreated.length,
+            failed: report.failed.length,
+          },
+          'subscriptions renewed',
+        );
+      }
+      return { status: 'done' };
+    },
+    'model.retrain': async () => ({ status: 'failed', reason: 'TEMP' }),
+    'data.purge': async (_payload, ctx) => {
+      const result = await purgeExpired(store, config.retention, new Date());
+      ctx.log.info(result, 'retention purge done');
+      return { status: 'done' };
+    },
+  };
+
+  const onChanges = async (changes: ChangeNotification[]) => {
+    for (const change of changes) {
+      for (const [tenantId, manager] of subscriptionManagers) {
+        const folder = await manager.folderFor(change.subscriptionId);
+        if (!folder) continue;
+        for (const router of routers.values()) {
+          if (router.tenantId !== tenantId || router.sourceMailbox !== folder.mailbox.toLowerCase()) continue;
+          await requestSync(store, tenantId, router.routerId);
+          await enqueueSync(router);
+        }
+      }
+    }
+  };
+  const onLifecycle = async (events: LifecycleNotification[]) => {
+    for (const event of events) {
+      for (const [tenantId, manager] of subscriptionManagers) {
+        const folder = await manager.handleLifecycle(event.lifecycleEvent, event.subscriptionId);
+        if (!folder) continue;
+        for (const router of routers.values()) {
+          if (router.tenantId === tenantId && router.sourceMailbox === folder.mailbox.toLowerCase()) {
+            await enqueueSync(router);
+          }
+        }
+      }
+    }
+  };
+
+  const http = await buildHttpApp({
+    logger,
+    registry,
+    readiness: [
+      { name: 'store', check: () => store.ping() },
+      { name: 'queue', check: () => queue.ping() },
+    ],
+  });
+  if (roles.api && clientState && config.ingest.webhooks) {
+    await http.register(graphWebhookPlugin, { clientState, onChanges, onLifecycle });
+  }
+
+  try {
+    if (roles.worker) {
+      await queue.start(handlers, { concurrency: config.queue.concurrency });
+      await queue.schedule(mailrouteJobIds.dataPurge(), 'data.purge', {}, '17 3 * * *');
+      if (subscriptionManagers.size > 0) {
+        await queue.schedule(mailrouteJobIds.subscriptionsRenew(), 'subscriptions.renew', {}, '*/30 * * * *');
+        await queue.enqueue('subscriptions.renew', {}, { jobId: mailrouteJobIds.subscriptionsRenew() });
+      }
+      for (const router of routers.values()) {
+        const payload = { tenantId: router.tenantId, routerId: router.routerId };
+        await queue.schedule(
+          mailrouteJobIds.mailboxSync(payload),
+          'mailbox.sync',
+          payload,
+          everySeconds(config.ingest.periodicSyncSeconds),
+        );
+        await enqueueSync(router);
+      }
+      // The in-process queue forgets on a crash; the store remembers what is unfinished.
+      for (const key of await unfinishedMessages(store)) {
+        const router = findRouter(key.tenantId, key.routerId);
+        if (!router) continue;
+        const payload = { tenantId: key.tenantId, routerId: key.routerId, messageId: key.graphId };
+        await queue.enqueue('message.route', payload, {
+          jobId: mailrouteJobIds.messageRoute(payload),
+          groupKey: mailboxGroupKey(router.tenantId, router.sourceMailbox),
+        });
+      }
+    }
+    // A worker-only process still listens, for /healthz, /readyz and /metrics.
+    await http.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await queue.close({ deadlineMs: 0 }).catch(() => undefined);
+    await http.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
+  logger.info(
+    {
+      url,
+      api: roles.api,
+      worker: roles.worker,
+      store: store.kind,
+      queue: queue.kind,
+      routers: routers.size,
+    },
+    'mailroute started',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    store,
+    queue,
+    http,
+    registry,
+    routers,
+    url,
+    close() {
+      closing ??= (async () => {
+        logger.info({ deadlineMs: config.shutdown.deadlineMs }, 'mailroute stopping');
+        await http.close();
+        await queue.close({ deadlineMs: config.shutdown.deadlineMs });
+        await store.close();
+        logger.info('mailroute stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { Agent } from 'undici';
+import { MailGatewayError, parseRetryAfter } from '../errors.js';
+import type { Clock, MailboxLimiter } from '../limiter.js';
+
+/*
+ * The HTTP end of the Graph client: a fetch that trusts an extra CA (the emulator's) without
+ * touching TLS checks, and the policy middleware that adds ImmutableId, keeps each mailbox inside
+ * its limits and retries throttled and failed requests honouring Retry-After.
+ */
+
+export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** A fetch that trusts `caCertPem` in addition to nothing else (the CA replaces the default roots). */
+export function createFetch(caCertPem?: string): { fetch: FetchFn; close(): Promise<void> } {
+  if (caCertPem === undefined)
+    return { fetch: (url, init) => fetch(url, init), close: () => Promise.resolve() };
+  const dispatcher = new Agent({ connect: { ca: caCertPem }, keepAliveTimeout: 10_000 });
+  return {
+    // Node's fetch takes an undici dispatcher; @types/node types it with its own (older) undici
+    // types, so the init is built with Object.assign, whose intersection type satisfies both.
+    fetch: (url, init) => fetch(url, Object.assign({}, init, { dispatcher })),
+    close: () => dispatcher.close(),
+  };
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (default 8). */
+  maxRetries: number;
+  /** Backoff when Graph sends no Retry-After: base * 2^attempt, capped (defaults 500 ms / 30 s). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxRetries: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+const immutableId = 'IdType="ImmutableId"';
+
+function headerRecord(options: RequestInit): Record<string, string> {
+  const headers = options.headers;
+  if (headers === undefined) {
+    const record: Record<string, string> = {};
+    options.headers = record;
+    return record;
+  }
+  const record: Record<string, string> = {};
+  if (headers instanceof Headers || Array.isArray(headers)) {
+    new Headers(headers).forEach((value, key) => (record[key] = value));
+  } else {
+    for (const [key, value] of Object.entries(headers))
+      record[key] = typeof value === 'string' ? value : value.join(', ');
+  }
+  options.headers = record;
+  return record;
+}
+
+/** Adds a preference to the request's Prefer header (several preferences share one header). */
+export function addPreference(headers: Record<string, string>, preference: string): void {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'prefer');
+  if (key === undefined) {
+    headers.Prefer = preference;
+    return;
+  }
+  const current = headers[key] ?? '';
+  if (!current.toLowerCase().includes(preference.toLowerCase()))
+    headers[key] = current ? `${current}, ${preference}` : preference;
+}
+
+/** The mailbox a Graph URL addresses (`/users/{id or upn}/...`), or null (e.g. `/subscriptions`). */
+export function mailboxOfPath(url: string): string | null {
+  const path = url.startsWith('http') ? new URL(url).pathname : (url.split('?')[0] ?? '');
+  const match = /\/users\/([^/?]+)/i.exec(path);
+  if (!match?.[1]) return null;
+  const id = decodeURIComponent(match[1]);
+  return id.replace(/^\('(.*)'\)$/, '$1');
+}
+
+interface RequestTarget {
+  mailbox: string | null;
+  /** Requests the call spends of the mailbox's budget (inner requests of a `$batch`). */
+  cost: number;
+}
+
+function targetOf(url: string, body: unknown): RequestTarget {
+  if (/\/\$batch(\?|$)/.test(url) && typeof body === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (parsed && typeof parsed === 'object' && 'requests' in parsed && Array.isArray(parsed.requests)) {
+        const requests: unknown[] = parsed.requests;
+        const first = requests[0];
+        const innerUrl =
+          first && typeof first === 'object' && 'url' in first && typeof first.url === 'string'
+            ? first.url
+            : '';
+        return { mailbox: mailboxOfPath(innerUrl), cost: Math.max(1, requests.length) };
+      }
+    } catch {
+      // Not JSON: treat as one request.
+    }
+  }
+  return { mailbox: mailboxOfPath(url), cost: 1 };
+}
+
+function requestUrl(request: unknown): string {
+  if (typeof request === 'string') return request;
+  if (request && typeof request === 'object' && 'url' in request && typeof request.url === 'string')
+    return request.url;
+  throw new TypeError('a Graph request without a URL');
+}
+
+function isRetryable(status: number, method: string): boolean {
+  if (status === 429 || status === 503 || status === 504) return true;
+  // A 500 may have done the work; only repeat requests that are safe to repeat.
+  return status === 500 && method !== 'POST';
+}
+
+export interface PolicyStats {
+  requests: number;
+  retries: number;
+  throttled: number;
+}
+
+export class GraphPolicyHandler implements Middleware {
+  private next: Middleware | undefined;
+  readonly stats: PolicyStats = { requests: 0, retries: 0, throttled: 0 };
+
+  constructor(
+    private readonly limiter: MailboxLimiter,
+    private readonly retry: RetryPolicy,
+    private readonly clock: Clock,
+    /** Called on a 401: the next token must come fresh from the token endpoint. */
+    private readonly onUnauthorized: () => void = () => undefined,
+    /**
+     * How many concurrency slots a `$batch` of n requests holds: Graph may run the inner requests
+     * to one mailbox in parallel, so by default n (at most the limit); a server known to run them
+     * one after another (the emulator) needs only one.
+     */
+    private readonly batchSlots: 'per-request' | 'one' = 'per-request',
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const next = this.next;
+    if (!next) throw new Error('GraphPolicyHandler needs a next middleware');
+    const url = requestUrl(context.request);
+    const options: RequestInit = context.options ?? {};
+    context.options = options;
+    const method = (options.method ?? 'GET').toUpperCase();
+    const headers = headerRecord(options);
+    addPreference(headers, immutableId);
+    const { mailbox, cost } = targetOf(url, options.body);
+    let refreshedToken = false;
+    for (let attempt = 0; ; attempt += 1) {
+      // The SDK's AuthenticationHandler appends its header: drop the last attempt's first.
+      for (const key of Object.keys(headers)) if (key.toLowerCase() === 'authorization') delete headers[key];
+      const release =
+        mailbox === null
+          ? () => undefined
+          : await this.limiter.acquire(mailbox, cost, this.batchSlots === 'one' ? 1 : cost);
+      this.stats.requests += 1;
+      try {
+        await next.execute(context);
+      } catch (error) {
+        release();
+        if (error instanceof MailGatewayError && !error.retryable) throw error;
+        // A broken connection or timeout: the request may not have arrived; GETs are safe to repeat.
+        if (attempt >= this.retry.maxRetries || (method !== 'GET' && method !== 'DELETE')) throw error;
+        this.stats.retries += 1;
+        await this.clock.sleep(this.backoff(attempt));
+        continue;
+      }
+      release();
+      const response = context.response;
+      if (response?.status === 401 && !refreshedToken) {
+        // A cached token Graph no longer accepts (revoked, clock skew): one retry with a new token.
+        refreshedToken = true;
+        this.onUnauthorized();
+        await response.body?.cancel();
+        continue;
+      }
+      if (!response || !isRetryable(response.status, method) || attempt >= this.retry.maxRetries) return;
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
+      const delay = Math.min(retryAfter ?? this.backoff(attempt), this.retry.maxDelayMs * 4);
+      if (response.status === 429) {
+        this.stats.throttled += 1;
+        if (mailbox !== null) this.limiter.pause(mailbox, delay);
+      }
+      this.stats.retries += 1;
+      await response.body?.cancel();
+      await this.clock.sleep(delay);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(this.retry.baseDelayMs * 2 ** attempt, this.retry.maxDelayMs);
+  }
+}
+
+/** The last middleware: sends the request with our fetch (which trusts the configured CA). */
+export class FetchHandler implements Middleware {
+  constructor(private readonly fetchFn: FetchFn) {}
+  async execute(context: Context): Promise<void> {
+    const url = requestUrl(context.request);
+    context.response = await this.fetchFn(url, context.options);
+  }
+}

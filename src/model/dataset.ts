@@ -1,0 +1,108 @@
+// Labelled mail records in JSONL (the fields of shared/data: id, subject, body, from, to, date, label).
+// A bad line stops with its line number and the reason, or is skipped and counted.
+import type { MailInput } from '../text/index.js';
+
+export interface MailRecord {
+  id: string;
+  mail: MailInput;
+  /** Null when the record has no label (prediction input). */
+  label: string | null;
+  date: string | null;
+}
+
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`line ${line}: ${reason}`, options);
+  }
+}
+
+export interface ParseResult {
+  records: MailRecord[];
+  /** Lines skipped with skipInvalid, with their reasons. */
+  skipped: { line: number; reason: string }[];
+}
+
+function optionalString(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string')
+    throw new Error(`field '${field}' must be a string or null, got ${typeof value}`);
+  return value;
+}
+
+/** Validates one parsed JSON value as a mail record. Throws an Error with the reason. */
+export function toMailRecord(value: unknown, requireLabel: boolean, fallbackId: string): MailRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('not a JSON object');
+  const o = value as Record<string, unknown>;
+  const id = typeof o.id === 'string' ? o.id : typeof o.id === 'number' ? String(o.id) : fallbackId;
+  const subject = optionalString(o.subject, 'subject');
+  const body = optionalString(o.body, 'body');
+  const bodyHtml = optionalString(o.bodyHtml, 'bodyHtml');
+  const from = optionalString(o.from, 'from');
+  const date = optionalString(o.date, 'date');
+  let to: string | string[] | null;
+  if (Array.isArray(o.to)) {
+    if (!o.to.every((t) => typeof t === 'string')) throw new Error("field 'to' must hold only strings");
+    to = o.to;
+  } else {
+    to = optionalString(o.to, 'to');
+  }
+  if (subject === null && body === null && bodyHtml === null)
+    throw new Error('record has neither subject nor body');
+  let label: string | null = null;
+  if (o.label !== undefined && o.label !== null) {
+    if (typeof o.label !== 'string' || o.label.trim() === '')
+      throw new Error("field 'label' must be a non-empty string");
+    label = o.label;
+  }
+  if (requireLabel && label === null) throw new Error("missing field 'label'");
+  let attachments: MailInput['attachments'];
+  if (Array.isArray(o.attachments)) {
+    attachments = o.attachments.filter(
+      (a): a is { name: string; contentType: string } =>
+        typeof a === 'object' &&
+        a !== null &&
+        typeof (a as Record<string, unknown>).name === 'string' &&
+        typeof (a as Record<string, unknown>).contentType === 'string',
+    );
+  }
+  const mail: MailInput = { subject, body, bodyHtml, from, to, date };
+  if (attachments) mail.attachments = attachments;
+  return { id, mail, label, date };
+}
+
+/** Parses JSONL text. Empty lines are ignored. */
+export function parseJsonl(
+  text: string,
+  options: { requireLabel: boolean; skipInvalid?: boolean },
+): ParseResult {
+  const records: MailRecord[] = [];
+  const skipped: { line: number; reason: string }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let reason: string;
+    let cause: unknown;
+    try {
+      records.push(toMailRecord(JSON.parse(line), options.requireLabel, `line-${i + 1}`));
+      continue;
+    } catch (error) {
+      cause = error;
+      reason =
+        error instanceof SyntaxError
+          ? `invalid JSON (${error.message})`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    }
+    if (!options.skipInvalid) throw new DatasetError(i + 1, reason, { cause });
+    skipped.push({ line: i + 1, reason });
+  }
+  return { records, skipped };
+}

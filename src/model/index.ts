@@ -1,0 +1,22 @@
+// Public surface of model/: training, ONNX export, calibrated inference, explanations, evaluation.
+export { BATCH_SIZE, LoadedModel, loadModel } from './classifier.js';
+export type {
+  Classifier,
+  Explanation,
+  FeatureContribution,
+  Prediction,
+  PredictOptions,
+  ScoredTarget,
+} from './classifier.js';
+export { DatasetError, parseJsonl, toMailRecord } from './dataset.js';
+export type { MailRecord, ParseResult } from './dataset.js';
+export { fitTemperature } from './calibrate.js';
+export { logits, predictProba, softmaxRows } from './linear.js';
+export type { LinearModel } from './linear.js';
+export { coverageAtPrecision, evaluate, expectedCalibrationError } from './metrics.js';
+export type { CoveragePoint, Evaluation, TargetMetrics } from './metrics.js';
+export { foldTemperature, ModelDirError, readModelDir, saveModel } from './model-dir.js';
+export type { ModelManifest } from './model-dir.js';
+export { buildOnnx, readOnnxWeights } from './onnx-graph.js';
+export { DEFAULT_TRAIN_CONFIG, defaultBuckets, trainModel } from './train.js';
+export type { TrainConfig, TrainedModel, TrainingReport } from './train.js';

@@ -1,0 +1,306 @@
+// Training pipeline: records -> features -> validation split (by time when dates exist) -> AdaGrad
+// softmax regression with early stopping -> refit on all rows -> temperature on held-out rows.
+import { DEFAULT_FEATURIZER_SPEC, Featurizer, featureSource, Idf } from '../text/index.js';
+import type { FeaturizerSpec, SparseRows } from '../text/index.js';
+import { fitTemperature } from './calibrate.js';
+import type { MailRecord } from './dataset.js';
+import { decodeHalf, encodeHalf } from './float16.js';
+import { logits, softmaxRows, type LinearModel } from './linear.js';
+import { evaluate, type Evaluation } from './metrics.js';
+import { mulberry32, shuffle } from './random.js';
+import { accuracyOf, trainSgd } from './sgd.js';
+
+export interface TrainConfig {
+  seed: number;
+  /** Overrides of the featurizer spec; `buckets` defaults to what keeps float16 weights near 4-8 MB. */
+  featurizer: Partial<FeaturizerSpec>;
+  validationFraction: number;
+  maxEpochs: number;
+  patience: number;
+  eta0: number;
+  lambda: number;
+  /** 'sqrt': weight sqrt(n / (C * n_c)), a middle ground between none and fully balanced. */
+  classWeight: 'none' | 'sqrt' | 'balanced';
+  /** Average end-of-epoch weights from this epoch on (0: off). */
+  averageFrom: number;
+  /** Training sets up to this many rows try a small grid of step sizes and class weightings. */
+  gridMaxRows: number;
+  /** Retrain on train + validation for the chosen number of epochs. */
+  refit: boolean;
+  /** 'auto': float16 unless it changes validation accuracy by more than 0.001. */
+  weightType: 'auto' | 'float16' | 'float32';
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  seed: 42,
+  featurizer: {},
+  validationFraction: 0.1,
+  maxEpochs: 8,
+  patience: 2,
+  eta0: 1,
+  lambda: 1e-4,
+  classWeight: 'sqrt',
+  averageFrom: 0,
+  gridMaxRows: 5000,
+  refit: true,
+  weightType: 'auto',
+};
+
+export interface TrainedModel {
+  labels: string[];
+  spec: FeaturizerSpec;
+  idf: Idf;
+  /** Logits before temperature. */
+  linear: LinearModel;
+  temperature: number;
+  weightType: 'float16' | 'float32';
+  config: TrainConfig;
+  report: TrainingReport;
+}
+
+export interface TrainingReport {
+  counts: { train: number; validation: number; perLabel: Record<string, number> };
+  window: { from: string | null; to: string | null };
+  validationSplit: 'time' | 'random' | 'none';
+  /** Candidates tried on validation (small training sets only), with their validation scores. */
+  grid: {
+    eta0: number;
+    classWeight: TrainConfig['classWeight'];
+    epochs: number;
+    accuracy: number;
+    loss: number;
+  }[];
+  epochs: number;
+  validationAccuracyByEpoch: number[];
+  /** Validation metrics of the model trained without the validation rows, after temperature scaling. */
+  validation: (Evaluation & { ece_before_temperature: number }) | null;
+  float16AccuracyDelta: number | null;
+  seconds: { featurize: number; train: number; total: number };
+}
+
+/** Buckets so that float16 weights stay around 4-8 MB: the model directory must stay <= 10 MB. */
+export function defaultBuckets(classes: number): number {
+  let buckets = 1 << 18;
+  while (buckets > 1 << 14 && buckets * Math.max(2, classes) * 2 > 8 * 1024 * 1024) buckets >>>= 1;
+  return buckets;
+}
+
+export function selectRows(x: SparseRows, rows: ArrayLike<number>): SparseRows {
+  let nnz = 0;
+  for (let i = 0; i < rows.length; i++) nnz += x.indptr[rows[i]! + 1]! - x.indptr[rows[i]!]!;
+  const indptr = new Int32Array(rows.length + 1);
+  const indices = new Int32Array(nnz);
+  const values = new Float32Array(nnz);
+  let k = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const start = x.indptr[rows[i]!]!;
+    const end = x.indptr[rows[i]! + 1]!;
+    indices.set(x.indices.subarray(start, end), k);
+    values.set(x.values.subarray(start, end), k);
+    k += end - start;
+    indptr[i + 1] = k;
+  }
+  return { rows: rows.length, indptr, indices, values };
+}
+
+function dateOf(record: MailRecord): number {
+  const value = record.date ?? record.mail.date ?? null;
+  if (value === null) return NaN;
+  return Date.parse(value);
+}
+
+/** Validation rows: the newest mails when (almost) every record has a date, else a seeded stratified sample. */
+function splitValidation(
+  records: readonly MailRecord[],
+  y: Int32Array,
+  classes: number,
+  fraction: number,
+  seed: number,
+): { train: Int32Array; validation: Int32Array; kind: 'time' | 'random' | 'none' } {
+  const n = records.length;
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  if (fraction <= 0 || n < 50) return { train: all, validation: new Int32Array(0), kind: 'none' };
+  const times = records.map(dateOf);
+  const dated = times.filter((t) => Number.isFinite(t)).length;
+  if (dated >= 0.95 * n) {
+    const order = Array.from(all).sort((a, b) => (times[a] ?? 0) - (times[b] ?? 0) || a - b);
+    const cut = Math.round(n * (1 - fraction));
+    return {
+      train: Int32Array.from(order.slice(0, cut)),
+      validation: Int32Array.from(order.slice(cut)),
+      kind: 'time',
+    };
+  }
+  const random = mulberry32(seed ^ 0x9e3779b9);
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    const members = Int32Array.from(Array.from(all).filter((i) => y[i] === c));
+    shuffle(members, random);
+    const take = members.length >= 5 ? Math.max(1, Math.round(members.length * fraction)) : 0;
+    members.forEach((row, k) => (k < take ? validation : train).push(row));
+  }
+  train.sort((a, b) => a - b);
+  validation.sort((a, b) => a - b);
+  return { train: Int32Array.from(train), validation: Int32Array.from(validation), kind: 'random' };
+}
+
+function classWeights(y: Int32Array, classes: number, mode: TrainConfig['classWeight']): Float64Array {
+  const weights = new Float64Array(classes).fill(1);
+  if (mode === 'none') return weights;
+  const counts = new Float64Array(classes);
+  for (const label of y) counts[label]!++;
+  let mean = 0;
+  for (let c = 0; c < classes; c++) {
+    const balanced = counts[c]! > 0 ? y.length / (classes * counts[c]!) : 1;
+    weights[c] = mode === 'sqrt' ? Math.sqrt(balanced) : balanced;
+    mean += (weights[c]! * counts[c]!) / y.length;
+  }
+  for (let c = 0; c < classes; c++) weights[c] = weights[c]! / mean;
+  return weights;
+}
+
+function roundToHalf(model: LinearModel): LinearModel {
+  return { ...model, weights: decodeHalf(encodeHalf(model.weights)) };
+}
+
+export function trainModel(
+  records: readonly MailRecord[],
+  overrides: Partial<TrainConfig> = {},
+): TrainedModel {
+  const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...overrides };
+  const started = performance.now();
+  const labelled = records.filter((r): r is MailRecord & { label: string } => r.label !== null);
+  if (labelled.length === 0) throw new Error('no labelled records to train on');
+  const labels = [...new Set(labelled.map((r) => r.label))].sort();
+  if (labels.length < 2) throw new Error(`need at least 2 targets to train, found ${labels.length}`);
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const y = Int32Array.from(labelled.map((r) => labelIndex.get(r.label)!));
+  const C = labels.length;
+  const spec: FeaturizerSpec = {
+    ...DEFAULT_FEATURIZER_SPEC,
+    buckets: defaultBuckets(C),
+    ...config.featurizer,
+  };
+
+  const featurizer = new Featurizer(spec);
+  const x = featurizer.count(labelled.map((r) => featureSource(r.mail)));
+  // IDF is unsupervised, so it is fitted once on every training row (the validation rows included).
+  const idf = Idf.fit(x, spec.buckets);
+  idf.transform(x, spec);
+  const featurizeSeconds = (performance.now() - started) / 1000;
+
+  const split = splitValidation(labelled, y, C, config.validationFraction, config.seed);
+  const sgd = {
+    seed: config.seed,
+    buckets: spec.buckets,
+    lambda: config.lambda,
+    eta0: config.eta0,
+    maxEpochs: config.maxEpochs,
+    patience: config.patience,
+    optimizer: 'adagrad' as const,
+    averageFrom: config.averageFrom,
+  };
+  let linear: LinearModel;
+  let temperature = 1;
+  let epochs = config.maxEpochs;
+  let validationAccuracyByEpoch: number[] = [];
+  let validation: TrainingReport['validation'] = null;
+  let float16AccuracyDelta: number | null = null;
+  let weightType: 'float16' | 'float32' = config.weightType === 'float32' ? 'float32' : 'float16';
+
+  const grid: TrainingReport['grid'] = [];
+  let finalClassWeight = config.classWeight;
+  if (split.validation.length > 0) {
+    const xTrain = selectRows(x, split.train);
+    const yTrain = Int32Array.from(split.train, (i) => y[i]!);
+    const xVal = selectRows(x, split.validation);
+    const yVal = Int32Array.from(split.validation, (i) => y[i]!);
+    // Small training sets: a tiny grid (step size x class weighting), chosen on validation accuracy
+    // then validation log loss. Large sets keep the defaults (training time matters more there).
+    const candidates: { eta0: number; classWeight: TrainConfig['classWeight'] }[] =
+      split.train.length <= config.gridMaxRows
+        ? [
+            { eta0: config.eta0, classWeight: config.classWeight },
+            { eta0: config.eta0, classWeight: 'none' },
+            { eta0: config.eta0 * 0.3, classWeight: config.classWeight },
+            { eta0: config.eta0 * 0.3, classWeight: 'none' },
+          ]
+        : [{ eta0: config.eta0, classWeight: config.classWeight }];
+    let result: ReturnType<typeof trainSgd> | null = null;
+    let chosen = candidates[0]!;
+    let bestScore = { accuracy: -1, loss: Infinity };
+    for (const candidate of candidates) {
+      const attempt = trainSgd(
+        xTrain,
+        yTrain,
+        C,
+        { ...sgd, eta0: candidate.eta0, classWeights: classWeights(yTrain, C, candidate.classWeight) },
+        { x: xVal, y: yVal },
+      );
+      const index = attempt.epochs - 1;
+      const score = { accuracy: attempt.validationAccuracy[index]!, loss: attempt.validationLoss[index]! };
+      grid.push({ ...candidate, epochs: attempt.epochs, ...score });
+      if (
+        score.accuracy > bestScore.accuracy ||
+        (score.accuracy === bestScore.accuracy && score.loss < bestScore.loss)
+      ) {
+        bestScore = score;
+        result = attempt;
+        chosen = candidate;
+      }
+    }
+    if (result === null) throw new Error('no training candidate');
+    sgd.eta0 = chosen.eta0;
+    finalClassWeight = chosen.classWeight;
+    epochs = result.epochs;
+    validationAccuracyByEpoch = result.validationAccuracy;
+    const z = logits(result.model, xVal);
+    temperature = fitTemperature(z, yVal, C);
+    const before = evaluate(softmaxRows(Float64Array.from(z), C, 1), yVal, labels);
+    const after = evaluate(softmaxRows(Float64Array.from(z), C, temperature), yVal, labels);
+    validation = { ...after, ece_before_temperature: before.ece };
+    float16AccuracyDelta =
+      accuracyOf(z, yVal, C) - accuracyOf(logits(roundToHalf(result.model), xVal), yVal, C);
+    if (config.weightType === 'auto' && float16AccuracyDelta > 0.001) weightType = 'float32';
+    linear = result.model;
+    if (config.refit) {
+      linear = trainSgd(x, y, C, {
+        ...sgd,
+        maxEpochs: epochs,
+        classWeights: classWeights(y, C, finalClassWeight),
+      }).model;
+    }
+  } else {
+    linear = trainSgd(x, y, C, { ...sgd, classWeights: classWeights(y, C, config.classWeight) }).model;
+  }
+
+  const perLabel: Record<string, number> = {};
+  for (const label of labels) perLabel[label] = 0;
+  for (const r of labelled) perLabel[r.label] = (perLabel[r.label] ?? 0) + 1;
+  const times = labelled.map(dateOf).filter((t) => Number.isFinite(t));
+  const total = (performance.now() - started) / 1000;
+  return {
+    labels,
+    spec,
+    idf,
+    linear,
+    temperature,
+    weightType,
+    config,
+    report: {
+      counts: { train: split.train.length, validation: split.validation.length, perLabel },
+      window: {
+        from: times.length > 0 ? new Date(times.reduce((a, b) => Math.min(a, b))).toISOString() : null,
+        to: times.length > 0 ? new Date(times.reduce((a, b) => Math.max(a, b))).toISOString() : null,
+      },
+      validationSplit: split.kind,
+      grid,
+      epochs,
+      validationAccuracyByEpoch,
+      validation,
+      float16AccuracyDelta,
+      seconds: { featurize: featurizeSeconds, train: total - featurizeSeconds, total },
+    },
+  };
+}

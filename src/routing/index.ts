@@ -1,0 +1,11 @@
+export {
+  decide,
+  needsFallback,
+  confidentTarget,
+  type Decision,
+  type DecisionInput,
+  type DecidedBy,
+  type ModelVerdict,
+  type RouterPolicy,
+  type ScoredLabel,
+} from './decide.js';

@@ -1,0 +1,268 @@
+import type { Database, Sql, SqlValue } from './database.js';
+import { StoreError } from './database.js';
+
+export type DecisionState = 'claimed' | 'decided' | 'acted' | 'recorded';
+
+export interface MessageKey {
+  tenantId: string;
+  routerId: string;
+  /** Graph immutable id in the source mailbox. */
+  graphId: string;
+}
+
+export interface DecisionRecord {
+  id: number;
+  messageId: number;
+  state: DecisionState;
+  outcome: 'routed' | 'review' | 'failed' | null;
+  decidedBy: string | null;
+  targetLabel: string | null;
+  acted: boolean;
+  action: string | null;
+  modelVersion: string | null;
+  scores: { label: string; probability: number }[] | null;
+  ruleHits: Record<string, unknown>;
+  explanation: unknown;
+  reason: string | null;
+  attempts: number;
+  receivedAt: Date;
+  claimedAt: Date;
+  decidedAt: Date | null;
+  actedAt: Date | null;
+  recordedAt: Date | null;
+}
+
+interface DecisionRow {
+  id: number;
+  message_id: number;
+  state: DecisionState;
+  outcome: DecisionRecord['outcome'];
+  decided_by: string | null;
+  target_label: string | null;
+  acted: boolean;
+  action: string | null;
+  model_version: string | null;
+  scores: DecisionRecord['scores'];
+  rule_hits: Record<string, unknown>;
+  explanation: unknown;
+  reason: string | null;
+  attempts: number;
+  received_at: Date;
+  claimed_at: Date;
+  decided_at: Date | null;
+  acted_at: Date | null;
+  recorded_at: Date | null;
+}
+
+const columns = `d.id, d.message_id, d.state, d.outcome, d.decided_by, d.target_label, d.acted, d.action,
+  d.model_version, d.scores, d.rule_hits, d.explanation, d.reason, d.attempts, m.received_at,
+  d.claimed_at, d.decided_at, d.acted_at, d.recorded_at`;
+
+function toRecord(r: DecisionRow): DecisionRecord {
+  return {
+    id: r.id,
+    messageId: r.message_id,
+    state: r.state,
+    outcome: r.outcome,
+    decidedBy: r.decided_by,
+    targetLabel: r.target_label,
+    acted: r.acted,
+    action: r.action,
+    modelVersion: r.model_version,
+    scores: r.scores,
+    ruleHits: r.rule_hits,
+    explanation: r.explanation,
+    reason: r.reason,
+    attempts: r.attempts,
+    receivedAt: r.received_at,
+    claimedAt: r.claimed_at,
+    decidedAt: r.decided_at,
+    actedAt: r.acted_at,
+    recordedAt: r.recorded_at,
+  };
+}
+
+export interface IncomingMessage extends MessageKey {
+  internetMessageId?: string | null;
+  receivedAt: Date;
+}
+
+/** Records messages a delta round reported. Idempotent; returns how many were new. */
+export async function recordIncomingMessages(db: Database, messages: IncomingMessage[]): Promise<number> {
+  if (messages.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO messages (tenant_id, router_id, graph_id, internet_message_id, received_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+     ON CONFLICT (tenant_id, router_id, graph_id) DO NOTHING`,
+    [
+      messages.map((m) => m.tenantId),
+      messages.map((m) => m.routerId),
+      messages.map((m) => m.graphId),
+      messages.map((m) => m.internetMessageId ?? null),
+      messages.map((m) => m.receivedAt.toISOString()),
+    ],
+  );
+  return rowCount;
+}
+
+export type ClaimResult =
+  | { status: 'claimed'; decision: DecisionRecord }
+  | { status: 'done'; decision: DecisionRecord }
+  | { status: 'busy'; leaseUntil: Date }
+  | { status: 'unknown' };
+
+/** Another worker took over the decision (our lease ran out): stop, do nothing more. */
+export class LeaseLostError extends StoreError {
+  constructor(decisionId: number) {
+    super('other', `decision ${decisionId}: lease lost to another worker`);
+  }
+}
+
+/**
+ * The claim: one decision per message, driven by one worker at a time under a lease. A retry of
+ * the same worker, or any worker after the lease ran out, resumes the decision where it stands.
+ */
+export async function claimMessage(
+  db: Database,
+  key: MessageKey,
+  owner: string,
+  leaseMs: number,
+): Promise<ClaimResult> {
+  return db.transaction(async (tx) => {
+    const message = await tx.query<{ id: number }>(
+      `SELECT id FROM messages WHERE tenant_id = $1 AND router_id = $2 AND graph_id = $3`,
+      [key.tenantId, key.routerId, key.graphId],
+    );
+    const messageId = message.rows[0]?.id;
+    if (messageId === undefined) return { status: 'unknown' };
+    const lease = new Date(Date.now() + leaseMs);
+    await tx.query(
+      `INSERT INTO decisions (tenant_id, router_id, message_id, state, lease_owner, lease_until, attempts)
+       VALUES ($1, $2, $3, 'claimed', $4, $5, 0) ON CONFLICT (message_id) DO NOTHING`,
+      [key.tenantId, key.routerId, messageId, owner, lease],
+    );
+    const taken = await tx.query<{ id: number }>(
+      `UPDATE decisions SET lease_owner = $2, lease_until = $3, attempts = attempts + 1
+       WHERE message_id = $1 AND state <> 'recorded'
+         AND (lease_owner = $2 OR lease_until IS NULL OR lease_until < now())
+       RETURNING id`,
+      [messageId, owner, lease],
+    );
+    const { rows } = await tx.query<DecisionRow & { lease_until: Date | null }>(
+      `SELECT ${columns}, d.lease_until FROM decisions d JOIN messages m ON m.id = d.message_id WHERE d.message_id = $1`,
+      [messageId],
+    );
+    const row = rows[0];
+    if (!row) return { status: 'unknown' };
+    if (taken.rowCount === 1) return { status: 'claimed', decision: toRecord(row) };
+    if (row.state === 'recorded') return { status: 'done', decision: toRecord(row) };
+    return { status: 'busy', leaseUntil: row.lease_until ?? new Date() };
+  });
+}
+
+export interface DecidedFields {
+  outcome: 'routed' | 'review' | 'failed';
+  decidedBy: 'override-rule' | 'model' | 'fallback-rule' | 'review' | 'error';
+  targetLabel: string | null;
+  acted: boolean;
+  action: string | null;
+  modelVersion: string | null;
+  scores: { label: string; probability: number }[] | null;
+  ruleHits: Record<string, unknown>;
+  explanation: unknown;
+  reason: string;
+}
+
+async function advance(
+  db: Sql,
+  decisionId: number,
+  owner: string,
+  sql: string,
+  params: readonly SqlValue[],
+): Promise<void> {
+  const { rowCount } = await db.query(sql, [decisionId, owner, ...params]);
+  if (rowCount !== 1) throw new LeaseLostError(decisionId);
+}
+
+/** claimed -> decided: what will be done, saved before anything is done. */
+export function saveDecided(db: Sql, decisionId: number, owner: string, f: DecidedFields): Promise<void> {
+  return advance(
+    db,
+    decisionId,
+    owner,
+    `UPDATE decisions SET state = 'decided', decided_at = now(), outcome = $3, decided_by = $4, target_label = $5,
+       acted = $6, action = $7, model_version = $8, scores = $9, rule_hits = $10, explanation = $11, reason = $12
+     WHERE id = $1 AND lease_owner = $2 AND state = 'claimed'`,
+    [
+      f.outcome,
+      f.decidedBy,
+      f.targetLabel,
+      f.acted,
+      f.action,
+      f.modelVersion,
+      f.scores === null ? null : JSON.stringify(f.scores),
+      JSON.stringify(f.ruleHits),
+      f.explanation === undefined || f.explanation === null ? null : JSON.stringify(f.explanation),
+      f.reason,
+    ],
+  );
+}
+
+/** decided -> acted: the action through Graph is complete. */
+export function markActed(db: Sql, decisionId: number, owner: string): Promise<void> {
+  return advance(
+    db,
+    decisionId,
+    owner,
+    `UPDATE decisions SET state = 'acted', acted_at = now() WHERE id = $1 AND lease_owner = $2 AND state = 'decided'`,
+    [],
+  );
+}
+
+/** acted -> recorded: counted and audited; the lease is released. */
+export function markRecorded(db: Sql, decisionId: number, owner: string): Promise<void> {
+  return advance(
+    db,
+    decisionId,
+    owner,
+    `UPDATE decisions SET state = 'recorded', recorded_at = now(), lease_owner = NULL, lease_until = NULL
+     WHERE id = $1 AND lease_owner = $2 AND state = 'acted'`,
+    [],
+  );
+}
+
+/** Messages recorded but not finished: re-enqueued at start-up (the in-process queue forgets). */
+export async function unfinishedMessages(db: Sql, limit = 10_000): Promise<MessageKey[]> {
+  const { rows } = await db.query<{ tenant_id: string; router_id: string; graph_id: string }>(
+    `SELECT m.tenant_id, m.router_id, m.graph_id FROM messages m
+     LEFT JOIN decisions d ON d.message_id = m.id
+     WHERE d.id IS NULL OR d.state <> 'recorded'
+     ORDER BY m.received_at LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({ tenantId: r.tenant_id, routerId: r.router_id, graphId: r.graph_id }));
+}
+
+export async function decisionForMessage(db: Sql, key: MessageKey): Promise<DecisionRecord | null> {
+  const { rows } = await db.query<DecisionRow>(
+    `SELECT ${columns} FROM decisions d JOIN messages m ON m.id = d.message_id
+     WHERE m.tenant_id = $1 AND m.router_id = $2 AND m.graph_id = $3`,
+    [key.tenantId, key.routerId, key.graphId],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export interface MessageContent {
+  senderAddress: string | null;
+  /** Cleaned and PII-masked; cleared after the retention period. */
+  subjectMasked: string;
+  textMasked: string;
+}
+
+/** Keeps the cleaned, masked content of a message for training (until retention clears it). */
+export async function saveMessageContent(db: Sql, messageId: number, content: MessageContent): Promise<void> {
+  await db.query(
+    `UPDATE messages SET sender_address = $2, subject_masked = $3, text_masked = $4 WHERE id = $1`,
+    [messageId, content.senderAddress, content.subjectMasked, content.textMasked],
+  );
+}

@@ -1,0 +1,90 @@
+import type { Config } from '../config/index.js';
+import type { Sql } from './database.js';
+
+/**
+ * Makes the store's tenants, routers and targets match the configuration. A router whose mode
+ * changes gets a new `mode_changed_at`: in active mode only mail received after it is acted on.
+ * Targets that left the configuration are disabled, not deleted (decisions refer to them).
+ */
+export async function syncConfiguredRouters(
+  db: Sql,
+  config: Pick<Config, 'tenants' | 'routers'>,
+): Promise<void> {
+  for (const tenant of config.tenants) {
+    await db.query(
+      `INSERT INTO tenants (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name`,
+      [tenant.id, tenant.name],
+    );
+  }
+  for (const router of config.routers) {
+    await db.query(
+      `INSERT INTO routers (tenant_id, id, source_mailbox, source_folder, review_folder, threshold, mode)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (tenant_id, id) DO UPDATE SET
+         source_mailbox = excluded.source_mailbox, source_folder = excluded.source_folder,
+         review_folder = excluded.review_folder, threshold = excluded.threshold, mode = excluded.mode,
+         mode_changed_at = CASE WHEN routers.mode = excluded.mode THEN routers.mode_changed_at ELSE now() END,
+         updated_at = now()`,
+      [
+        router.tenant,
+        router.id,
+        router.source.mailbox.toLowerCase(),
+        router.source.folder,
+        router.review.folder,
+        router.threshold,
+        router.mode,
+      ],
+    );
+    for (const target of router.targets) {
+      await db.query(
+        `INSERT INTO targets (tenant_id, router_id, label, name, action, mailbox, folder, threshold, enabled)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)
+         ON CONFLICT (tenant_id, router_id, label) DO UPDATE SET name = excluded.name, action = excluded.action,
+           mailbox = excluded.mailbox, folder = excluded.folder, threshold = excluded.threshold, enabled = true`,
+        [
+          router.tenant,
+          router.id,
+          target.label,
+          target.name,
+          target.action,
+          target.mailbox?.toLowerCase() ?? null,
+          target.folder ?? null,
+          target.threshold ?? null,
+        ],
+      );
+    }
+    await db.query(
+      `UPDATE targets SET enabled = false WHERE tenant_id = $1 AND router_id = $2 AND NOT (label = ANY($3::text[]))`,
+      [router.tenant, router.id, router.targets.map((t) => t.label)],
+    );
+  }
+}
+
+export interface RouterState {
+  tenantId: string;
+  id: string;
+  mode: 'active' | 'shadow';
+  modeChangedAt: Date;
+  activeModelVersion: string | null;
+}
+
+export async function routerState(db: Sql, tenantId: string, routerId: string): Promise<RouterState | null> {
+  const { rows } = await db.query<{
+    mode: 'active' | 'shadow';
+    mode_changed_at: Date;
+    active_model_version: string | null;
+  }>(`SELECT mode, mode_changed_at, active_model_version FROM routers WHERE tenant_id = $1 AND id = $2`, [
+    tenantId,
+    routerId,
+  ]);
+  const row = rows[0];
+  return row
+    ? {
+        tenantId,
+        id: routerId,
+        mode: row.mode,
+        modeChangedAt: row.mode_changed_at,
+        activeModelVersion: row.active_model_version,
+      }
+    : null;
+}

@@ -1,0 +1,453 @@
+// The featurizer: mail -> sparse hashed counts -> sublinear TF-IDF, L2 normalised.
+// Its spec is versioned and hashed; the hash goes into every model manifest so training and serving
+// can never disagree. Hot loops use typed arrays and one reusable scratch buffer, no per-feature objects.
+import { createHash } from 'node:crypto';
+import { combineHashes, murmurPadded, murmurString } from './hashing.js';
+import { normalizeMail } from './normalize.js';
+import { maskPii } from './pii.js';
+import { foldText, wordTokens } from './tokenize.js';
+import type { MailInput } from './types.js';
+
+export { foldText, tokenize, wordTokens } from './tokenize.js';
+export { murmurString } from './hashing.js';
+
+export const FEATURIZER_VERSION = 1;
+
+/** Everything that changes the feature vector of a mail. */
+export interface FeaturizerSpec {
+  version: typeof FEATURIZER_VERSION;
+  /** Number of hash buckets (a power of two). */
+  buckets: number;
+  /** Word n-grams of the new text and subject: 1 or 2. */
+  wordNgramMax: 1 | 2;
+  /** Character n-grams inside words (space-padded); null turns them off. */
+  charNgrams: { min: number; max: number } | null;
+  /**
+   * Character n-grams hash into the upper half of the buckets, everything else into the lower half;
+   * each half is L2 normalised on its own (as a union of two TF-IDF blocks), then the character block
+   * is scaled by this weight and the row normalised again. Without this the many character n-grams
+   * drown the word features.
+   */
+  charWeight: number;
+  /** Words longer than this get no character n-grams (ids, base64 noise). */
+  charNgramMaxWordLength: number;
+  /** Separately prefixed feature groups. */
+  subject: boolean;
+  sender: boolean;
+  recipients: boolean;
+  attachments: boolean;
+  /**
+   * Quoted replies and forwarded history: 'merged' counts them like the new text, 'prefixed' as
+   * separate quoted:word features, 'off' ignores them.
+   */
+  quoted: 'off' | 'prefixed' | 'merged';
+  /** The trimmed signature: true = separate sig:word features, 'merged' = counted like the new text. */
+  signature: boolean | 'merged';
+  /** Only the first N characters of each text field are used (a 5 MB body costs no more than this). */
+  maxChars: number;
+  /** Sublinear term frequency (1 + ln tf). */
+  sublinearTf: boolean;
+}
+
+export const DEFAULT_FEATURIZER_SPEC: FeaturizerSpec = {
+  version: FEATURIZER_VERSION,
+  buckets: 1 << 18,
+  wordNgramMax: 2,
+  charNgrams: { min: 3, max: 5 },
+  charWeight: 1,
+  charNgramMaxWordLength: 24,
+  subject: true,
+  sender: true,
+  recipients: true,
+  attachments: true,
+  quoted: 'merged',
+  signature: true,
+  maxChars: 20_000,
+  sublinearTf: true,
+};
+
+/** Stable hash of a spec (sha256 of its canonical JSON, keys sorted). */
+export function featurizerSpecHash(spec: FeaturizerSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** What the featurizer reads from a mail (the shape of text/normalize's NormalizedMail, already PII-masked). */
+export interface FeatureSource {
+  subject: string;
+  text: string;
+  quoted: string;
+  signature: string;
+  fromAddress: string | null;
+  fromDomain: string | null;
+  toAddresses: string[];
+  attachments: { name: string; contentType: string }[];
+}
+
+/**
+ * Mail -> what the featurizer reads: normalised (HTML, quotes, signature separated) and PII-masked,
+ * so a CPR number becomes the feature "[cpr]" and no personal number is ever hashed.
+ */
+export function featureSource(mail: MailInput): FeatureSource {
+  const normalized = normalizeMail(mail);
+  return {
+    subject: maskPii(normalized.subject).text,
+    text: maskPii(normalized.text).text,
+    quoted: normalized.quoted,
+    signature: normalized.signature,
+    fromAddress: normalized.fromAddress,
+    fromDomain: normalized.fromDomain,
+    toAddresses: normalized.toAddresses,
+    attachments: normalized.attachments,
+  };
+}
+
+/** A batch of sparse rows in CSR form. `names[r]` maps a bucket to a readable feature, when asked for. */
+export interface SparseRows {
+  rows: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+  names?: Map<number, string>[];
+}
+
+// Seeds separate the feature groups inside one hash space.
+const SEED = {
+  word: 0x5a17,
+  bigram: 0x5a18,
+  char: 0x5a19,
+  subject: 0x5a20,
+  subjectBigram: 0x5a21,
+  quoted: 0x5a22,
+  signature: 0x5a23,
+  from: 0x5a24,
+  domain: 0x5a25,
+  to: 0x5a26,
+  attachment: 0x5a27,
+} as const;
+
+const CHAR_CACHE_LIMIT = 200_000;
+
+/** Turns mails into hashed feature counts. Not thread-safe (one scratch buffer), cheap to create. */
+export class Featurizer {
+  readonly spec: FeaturizerSpec;
+  private readonly mask: number;
+  private readonly half: number;
+  private keys = new Int32Array(4096);
+  private slotCounts = new Int32Array(4096);
+  private slots = new Int32Array(4096);
+  private shift = 32 - 12;
+  private nTouched = 0;
+  private names: Map<number, string> | null = null;
+  private readonly charCache = new Map<string, Int32Array>();
+  private readonly distinct = new Map<string, number>();
+
+  constructor(spec: FeaturizerSpec) {
+    if (spec.version !== FEATURIZER_VERSION)
+      throw new Error(`unsupported featurizer version ${String(spec.version)}`);
+    if (spec.buckets <= 0 || (spec.buckets & (spec.buckets - 1)) !== 0)
+      throw new Error('buckets must be a power of two');
+    this.spec = spec;
+    this.mask = (spec.buckets >>> 1) - 1;
+    this.half = spec.buckets >>> 1;
+  }
+
+  /** Raw counts (tf) for a batch of mails, each row in first-seen order. */
+  count(sources: readonly FeatureSource[], options: { names?: boolean } = {}): SparseRows {
+    const indptr = new Int32Array(sources.length + 1);
+    let indices = new Int32Array(Math.max(1024, sources.length * 256));
+    let values = new Float32Array(indices.length);
+    const names: Map<number, string>[] | undefined = options.names ? [] : undefined;
+    let nnz = 0;
+    for (let r = 0; r < sources.length; r++) {
+      const source = sources[r];
+      if (source === undefined) continue;
+      this.names = names ? new Map() : null;
+      this.countOne(source);
+      if (nnz + this.nTouched > indices.length) {
+        const size = Math.max(indices.length * 2, nnz + this.nTouched);
+        const grownI = new Int32Array(size);
+        grownI.set(indices.subarray(0, nnz));
+        const grownV = new Float32Array(size);
+        grownV.set(values.subarray(0, nnz));
+        indices = grownI;
+        values = grownV;
+      }
+      // Insertion order: deterministic for a given mail, and sorting buys nothing downstream.
+      for (let k = 0; k < this.nTouched; k++) {
+        const slot = this.slots[k]!;
+        indices[nnz] = this.keys[slot]! - 1;
+        values[nnz] = this.slotCounts[slot]!;
+        this.keys[slot] = 0;
+        nnz++;
+      }
+      this.nTouched = 0;
+      indptr[r + 1] = nnz;
+      if (names && this.names) names.push(this.names);
+    }
+    this.names = null;
+    const out: SparseRows = {
+      rows: sources.length,
+      indptr,
+      indices: indices.slice(0, nnz),
+      values: values.slice(0, nnz),
+    };
+    if (names) out.names = names;
+    return out;
+  }
+
+  // Per-mail counts live in a small open-addressing table (fits in L2) instead of a dense array of
+  // `buckets` floats: random writes into a megabyte-sized array were the featurizer's bottleneck.
+  private add(hash: number): void {
+    const b = hash & this.mask;
+    this.addBucket(b);
+  }
+
+  private addBucket(b: number, n = 1): void {
+    const keys = this.keys;
+    const tableMask = keys.length - 1;
+    let slot = Math.imul(b, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const key = keys[slot]!;
+      if (key === b + 1) {
+        this.slotCounts[slot] = this.slotCounts[slot]! + n;
+        return;
+      }
+      if (key === 0) break;
+      slot = (slot + 1) & tableMask;
+    }
+    keys[slot] = b + 1;
+    this.slotCounts[slot] = n;
+    this.slots[this.nTouched++] = slot;
+    if (this.nTouched * 2 > keys.length) this.grow();
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldCounts = this.slotCounts;
+    const oldSlots = this.slots.subarray(0, this.nTouched);
+    const capacity = oldKeys.length * 2;
+    this.keys = new Int32Array(capacity);
+    this.slotCounts = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity);
+    this.shift = 32 - Math.log2(capacity);
+    const n = this.nTouched;
+    this.nTouched = 0;
+    for (let i = 0; i < n; i++) {
+      const old = oldSlots[i]!;
+      const b = oldKeys[old]! - 1;
+      let slot = Math.imul(b, 0x9e3779b1) >>> this.shift;
+      while (this.keys[slot] !== 0) slot = (slot + 1) & (capacity - 1);
+      this.keys[slot] = b + 1;
+      this.slotCounts[slot] = oldCounts[old]!;
+      this.slots[this.nTouched++] = slot;
+    }
+  }
+
+  /** Like add, and remembers the readable form of the bucket (only when names were asked for). */
+  private addNamed(hash: number, name: () => string): void {
+    const b = hash & this.mask;
+    if (this.names && !this.names.has(b)) this.names.set(b, name());
+    this.addBucket(b);
+  }
+
+  private countOne(source: FeatureSource): void {
+    const spec = this.spec;
+    const subjectTokens = wordTokens(foldText(source.subject.slice(0, spec.maxChars)));
+    const textTokens = wordTokens(foldText(source.text.slice(0, spec.maxChars)));
+    // The subject is content too: its words join the text stream, and also count as subject:word.
+    this.words(subjectTokens, SEED.word, SEED.bigram, '');
+    this.words(textTokens, SEED.word, SEED.bigram, '');
+    if (spec.charNgrams) {
+      this.chars(subjectTokens);
+      this.chars(textTokens);
+    }
+    if (spec.subject) this.words(subjectTokens, SEED.subject, SEED.subjectBigram, 'subject:');
+    if (spec.quoted !== 'off' && source.quoted) {
+      const quoted = wordTokens(foldText(source.quoted.slice(0, spec.maxChars)));
+      if (spec.quoted === 'prefixed') {
+        this.words(quoted, SEED.quoted, -1, 'quoted:');
+      } else {
+        this.words(quoted, SEED.word, SEED.bigram, '');
+        if (spec.charNgrams) this.chars(quoted);
+      }
+    }
+    if (spec.signature === 'merged' && source.signature) {
+      const signature = wordTokens(foldText(source.signature.slice(0, spec.maxChars)));
+      this.words(signature, SEED.word, SEED.bigram, '');
+      if (spec.charNgrams) this.chars(signature);
+    } else if (spec.signature && source.signature) {
+      this.words(wordTokens(foldText(source.signature.slice(0, spec.maxChars))), SEED.signature, -1, 'sig:');
+    }
+    if (spec.sender) {
+      if (source.fromAddress) {
+        const address = source.fromAddress.toLowerCase();
+        this.addNamed(murmurString(address, SEED.from), () => `from:${address}`);
+      }
+      if (source.fromDomain) {
+        // Every parent domain too, so a new sub-domain of a known organisation still counts.
+        const parts = source.fromDomain.toLowerCase().split('.');
+        for (let i = 0; i < parts.length - 1; i++) {
+          const domain = parts.slice(i).join('.');
+          this.addNamed(murmurString(domain, SEED.domain), () => `domain:${domain}`);
+        }
+      }
+    }
+    if (spec.recipients) {
+      for (const to of source.toAddresses.slice(0, 20)) {
+        const address = to.toLowerCase();
+        this.addNamed(murmurString(address, SEED.to), () => `to:${address}`);
+      }
+    }
+    if (spec.attachments) {
+      for (const attachment of source.attachments.slice(0, 50)) {
+        const dot = attachment.name.lastIndexOf('.');
+        const kind =
+          dot >= 0 ? attachment.name.slice(dot + 1).toLowerCase() : attachment.contentType.toLowerCase();
+        if (kind) this.addNamed(murmurString(kind, SEED.attachment), () => `attachment:${kind}`);
+      }
+    }
+  }
+
+  private words(tokens: string[], seed: number, bigramSeed: number, prefix: string): void {
+    let previous = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as string;
+      const h = murmurString(token, seed);
+      if (this.names) this.addNamed(h, () => prefix + token);
+      else this.add(h);
+      if (i > 0 && bigramSeed >= 0 && this.spec.wordNgramMax >= 2) {
+        const before = tokens[i - 1] as string;
+        const bigram = combineHashes(previous, h, bigramSeed);
+        if (this.names) this.addNamed(bigram, () => `${prefix}${before} ${token}`);
+        else this.add(bigram);
+      }
+      previous = h;
+    }
+  }
+
+  /** Character n-grams of each distinct word, counted once per word with the word's count. */
+  private chars(tokens: string[]): void {
+    const maxLength = this.spec.charNgramMaxWordLength;
+    const distinct = this.distinct;
+    distinct.clear();
+    for (const token of tokens) {
+      if (token.length <= maxLength) distinct.set(token, (distinct.get(token) ?? 0) + 1);
+    }
+    for (const [token, count] of distinct) {
+      let buckets = this.charCache.get(token);
+      if (buckets === undefined) {
+        buckets = this.charBuckets(token);
+        if (this.charCache.size >= CHAR_CACHE_LIMIT) this.charCache.clear();
+        this.charCache.set(token, buckets);
+      }
+      if (this.names) {
+        const padded = ` ${token} `;
+        const { min, max } = this.spec.charNgrams ?? { min: 0, max: -1 };
+        let k = 0;
+        for (let n = min; n <= max; n++) {
+          for (let s = 0; s + n <= padded.length; s++) {
+            const b = buckets[k++]!;
+            if (!this.names.has(b)) this.names.set(b, `chars:${padded.slice(s, s + n).replace(/ /g, '_')}`);
+            this.addBucket(b, count);
+          }
+        }
+      } else {
+        for (let k = 0; k < buckets.length; k++) this.addBucket(buckets[k]!, count);
+      }
+    }
+  }
+
+  /** Buckets (upper half) of a word's character n-grams. */
+  private charBuckets(token: string): Int32Array {
+    const { min, max } = this.spec.charNgrams ?? { min: 0, max: -1 };
+    const padded = token.length + 2;
+    let total = 0;
+    for (let n = min; n <= max; n++) total += Math.max(0, padded - n + 1);
+    const out = new Int32Array(total);
+    let k = 0;
+    for (let n = min; n <= max; n++) {
+      for (let s = 0; s + n <= padded; s++)
+        out[k++] = (murmurPadded(token, s - 1, n, SEED.char) & this.mask) | this.half;
+    }
+    return out;
+  }
+}
+
+/** Inverse document frequencies, quantised to 1/256 so they store as uint16 and train == serve exactly. */
+export class Idf {
+  readonly weights: Float32Array;
+
+  constructor(weights: Float32Array) {
+    this.weights = weights;
+  }
+
+  /** Smooth idf = ln((1 + n) / (1 + df)) + 1 over the training rows. */
+  static fit(counts: SparseRows, buckets: number): Idf {
+    const df = new Int32Array(buckets);
+    for (let k = 0; k < counts.indptr[counts.rows]!; k++) df[counts.indices[k]!]!++;
+    const weights = new Float32Array(buckets);
+    for (let j = 0; j < buckets; j++) {
+      weights[j] = Math.round((Math.log((1 + counts.rows) / (1 + df[j]!)) + 1) * 256) / 256;
+    }
+    return new Idf(weights);
+  }
+
+  toBytes(): Uint8Array {
+    const out = new Uint16Array(this.weights.length);
+    for (let j = 0; j < out.length; j++) out[j] = Math.min(65535, Math.round(this.weights[j]! * 256));
+    return new Uint8Array(out.buffer);
+  }
+
+  static fromBytes(bytes: Uint8Array): Idf {
+    const copy = new Uint8Array(bytes);
+    const quantised = new Uint16Array(copy.buffer, 0, copy.length >> 1);
+    const weights = new Float32Array(quantised.length);
+    for (let j = 0; j < weights.length; j++) weights[j] = quantised[j]! / 256;
+    return new Idf(weights);
+  }
+
+  /**
+   * Counts -> (sublinear) tf * idf; the word block (lower half of the buckets) and the character block
+   * (upper half) are L2 normalised separately, the character block scaled by `charWeight`, then the
+   * row normalised to unit length. Modifies `rows.values` in place.
+   */
+  transform(
+    rows: SparseRows,
+    spec: Pick<FeaturizerSpec, 'sublinearTf' | 'charWeight' | 'buckets'>,
+  ): SparseRows {
+    const { indptr, indices, values } = rows;
+    const half = spec.buckets >>> 1;
+    const sublinear = spec.sublinearTf;
+    for (let r = 0; r < rows.rows; r++) {
+      let wordNorm = 0;
+      let charNorm = 0;
+      const start = indptr[r]!;
+      const end = indptr[r + 1]!;
+      for (let k = start; k < end; k++) {
+        const tf = values[k]!;
+        const j = indices[k]!;
+        const v = (sublinear ? 1 + Math.log(tf) : tf) * this.weights[j]!;
+        values[k] = v;
+        if (j >= half) charNorm += v * v;
+        else wordNorm += v * v;
+      }
+      const wordScale = wordNorm > 0 ? 1 / Math.sqrt(wordNorm) : 0;
+      const charScale = charNorm > 0 ? spec.charWeight / Math.sqrt(charNorm) : 0;
+      const total = (wordNorm > 0 ? 1 : 0) + (charNorm > 0 ? spec.charWeight * spec.charWeight : 0);
+      const renorm = total > 0 ? 1 / Math.sqrt(total) : 0;
+      for (let k = start; k < end; k++) {
+        values[k] = values[k]! * (indices[k]! >= half ? charScale : wordScale) * renorm;
+      }
+    }
+    return rows;
+  }
+}

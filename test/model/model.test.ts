@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  evaluate,
+  fitTemperature,
+  loadModel,
+  logits,
+  parseJsonl,
+  saveModel,
+  softmaxRows,
+  trainModel,
+  type MailRecord,
+} from '../../src/model/index.js';
+import { Featurizer, featureSource, Idf } from '../../src/text/index.js';
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'model');
+const fixtureModel = join(import.meta.dirname, '..', '..', 'models', 'fixture-tiny');
+const read = (name: string): MailRecord[] =>
+  parseJsonl(readFileSync(join(fixtures, name), 'utf8'), { requireLabel: true }).records;
+const train = read('train.jsonl');
+const test = read('test.jsonl');
+const temp = mkdtempSync(join(tmpdir(), 'mailroute-model-test-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe('fixture model', () => {
+  it('reproduces its golden outputs through onnxruntime', async () => {
+    const golden = JSON.parse(readFileSync(join(fixtures, 'golden.json'), 'utf8')) as {
+      version: string;
+      predictions: { id: string; top: { label: string; probability: number }[] }[];
+    };
+    const model = await loadModel(fixtureModel);
+    try {
+      expect(model.version).toBe(golden.version);
+      const mails = golden.predictions.map((g) => test.find((r) => r.id === g.id)!.mail);
+      const predictions = await model.predict(mails, { topK: 4 });
+      predictions.forEach((p, i) => {
+        const expected = golden.predictions[i]!.top;
+        expect(p.top.map((t) => t.label)).toEqual(expected.map((t) => t.label));
+        p.top.forEach((t, k) =>
+          expect(Math.abs(t.probability - expected[k]!.probability)).toBeLessThan(1e-6),
+        );
+      });
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('serves the same probabilities from ONNX as the TypeScript forward pass (within 1e-5)', async () => {
+    const model = await loadModel(fixtureModel);
+    try {
+      const mails = test.map((r) => r.mail);
+      const onnx = await model.probabilities(mails);
+      const ts = model.probabilitiesTs(mails);
+      expect(onnx.length).toBe(mails.length * model.labels.length);
+      let maxDiff = 0;
+      for (let i = 0; i < onnx.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx[i]! - ts[i]!));
+      expect(maxDiff).toBeLessThan(1e-5);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('explains a prediction with readable features towards the target and away from the runner-up', async () => {
+    const model = await loadModel(fixtureModel);
+    try {
+      const [prediction] = await model.predict(
+        [
+          {
+            subject: 'Klage over parkeringsafgift',
+            body: 'P-vagten gav bilen en parkeringsafgift i gaden.',
+            from: 'mette.k@hotmail.com',
+            to: null,
+          },
+        ],
+        { explain: true },
+      );
+      expect(prediction!.top[0]!.label).toBe('parkering');
+      const explanation = prediction!.explanation!;
+      expect(explanation.target).toBe('parkering');
+      expect(explanation.awayFrom.label).toBe(prediction!.top[1]!.label);
+      const towards = explanation.towards.map((f) => f.feature);
+      expect(towards.some((f) => /parkeringsafgift|from:mette\.k@hotmail\.com|subject:/.test(f))).toBe(true);
+      expect(towards.every((f) => !f.startsWith('#'))).toBe(true);
+      expect(explanation.towards.every((f) => f.weight > 0)).toBe(true);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('refuses to predict once disposed (hot-swap releases the old session)', async () => {
+    const model = await loadModel(fixtureModel);
+    await model.dispose();
+    await expect(model.predict([test[0]!.mail])).rejects.toThrow(/disposed/);
+  });
+
+  it('refuses a model directory whose files do not match the manifest checksums', async () => {
+    const dir = join(temp, 'tampered');
+    const trained = trainModel(train, { seed: 3, featurizer: { buckets: 1024 }, maxEpochs: 2 });
+    await saveModel(dir, trained);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'idf.bin'), new Uint8Array(2048));
+    await expect(loadModel(dir)).rejects.toThrow(/checksum/);
+  });
+});
+
+describe('training', () => {
+  it('is reproducible: the same seed gives a byte-identical model, another seed does not', async () => {
+    const options = { featurizer: { buckets: 2048 }, maxEpochs: 3 };
+    const hash = async (seed: number, name: string): Promise<string> => {
+      await saveModel(join(temp, name), trainModel(train, { ...options, seed }));
+      return createHash('sha256')
+        .update(readFileSync(join(temp, name, 'model.onnx')))
+        .digest('hex');
+    };
+    const a = await hash(11, 'a');
+    expect(await hash(11, 'b')).toBe(a);
+    expect(await hash(12, 'c')).not.toBe(a);
+  });
+
+  it('learns the fixture targets well above chance, and writes training facts to the manifest', async () => {
+    const dir = join(temp, 'facts');
+    const trained = trainModel(train, { seed: 5, featurizer: { buckets: 4096 } });
+    const manifest = await saveModel(dir, trained);
+    expect(manifest.labels).toEqual(['borgerservice', 'byggesag', 'parkering', 'skat']);
+    expect(manifest.training.validationSplit).toBe('time');
+    expect(manifest.training.counts.train + manifest.training.counts.validation).toBe(train.length);
+    expect(manifest.training.window.from).toBe('2026-01-01T00:00:00.000Z');
+    expect(manifest.featurizer.hash).toMatch(/^[0-9a-f]{64}$/);
+    const model = await loadModel(dir);
+    try {
+      const y = Int32Array.from(test, (r) => model.labels.indexOf(r.label!));
+      const result = evaluate(await model.probabilities(test.map((r) => r.mail)), y, model.labels);
+      expect(result.accuracy).toBeGreaterThan(0.8);
+      expect(result.top3_accuracy).toBeGreaterThanOrEqual(result.accuracy);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('temperature scaling lowers the expected calibration error on held-out mail', () => {
+    // Noisy synthetic mail (seeded): the raw model, trained long without validation, is over-confident.
+    // T is fitted on one held-out set and ECE measured on another.
+    const random = mulberry32(2024);
+    const topics = ['byg', 'park', 'skat', 'pas'].map((t) =>
+      Array.from({ length: 12 }, (_, k) => `${t}ord${k}`),
+    );
+    const shared = Array.from({ length: 60 }, (_, k) => `fælles${k}`);
+    const records = (n: number, prefix: string): MailRecord[] =>
+      Array.from({ length: n }, (_, i) => {
+        const c = i % 4;
+        const words = Array.from({ length: 10 }, () => {
+          const r = random();
+          const topic = topics[r < 0.2 ? c : Math.floor(random() * 4)]!;
+          return r < 0.45 ? topic[Math.floor(random() * 12)]! : shared[Math.floor(random() * 60)]!;
+        });
+        return {
+          id: `${prefix}${i}`,
+          mail: { subject: null, body: words.join(' '), from: null, to: null },
+          label: ['byg', 'park', 'skat', 'pas'][c]!,
+          date: null,
+        };
+      });
+    const trained = trainModel(records(400, 't'), {
+      seed: 9,
+      featurizer: { buckets: 4096, charNgrams: null },
+      validationFraction: 0,
+      maxEpochs: 20,
+    });
+    const featurizer = new Featurizer(trained.spec);
+    const rows = (rs: MailRecord[]) =>
+      trained.idf.transform(featurizer.count(rs.map((r) => featureSource(r.mail))), trained.spec);
+    const label = (rs: MailRecord[]) => Int32Array.from(rs, (r) => trained.labels.indexOf(r.label!));
+    const fitPart = records(800, 'f');
+    const heldOut = records(800, 'h');
+    const temperature = fitTemperature(
+      logits(trained.linear, rows(fitPart)),
+      label(fitPart),
+      trained.labels.length,
+    );
+    const zHeld = logits(trained.linear, rows(heldOut));
+    const before = evaluate(softmaxRows(Float64Array.from(zHeld), 4, 1), label(heldOut), trained.labels);
+    const after = evaluate(
+      softmaxRows(Float64Array.from(zHeld), 4, temperature),
+      label(heldOut),
+      trained.labels,
+    );
+    expect(temperature).toBeGreaterThan(1.2);
+    expect(after.ece).toBeLessThan(before.ece * 0.75);
+    expect(after.accuracy).toBe(before.accuracy);
+  });
+
+  it('stores IDF exactly as used in training', () => {
+    const trained = trainModel(train.slice(0, 80), { seed: 1, featurizer: { buckets: 512 }, maxEpochs: 1 });
+    expect(Array.from(Idf.fromBytes(trained.idf.toBytes()).weights)).toEqual(Array.from(trained.idf.weights));
+  });
+});
+
+describe('evaluation', () => {
+  it('computes accuracy, macro-F1, per-target metrics, top-3 and coverage at precision', () => {
+    // 4 mails, 3 targets: confident right, confident right, unsure wrong, unsure right.
+    const p = Float64Array.from([0.9, 0.05, 0.05, 0.1, 0.8, 0.1, 0.5, 0.3, 0.2, 0.2, 0.2, 0.6]);
+    const y = Int32Array.from([0, 1, 1, 2]);
+    const result = evaluate(p, y, ['a', 'b', 'c']);
+    expect(result.accuracy).toBe(0.75);
+    expect(result.per_target.b).toEqual({ precision: 1, recall: 0.5, f1: 2 / 3, support: 2 });
+    expect(result.per_target.a!.precision).toBe(0.5);
+    expect(result.top3_accuracy).toBe(1);
+    expect(result.confusion[1]).toEqual([1, 1, 0]);
+    // sorted by confidence: 0.9 right, 0.8 right, 0.6 right, 0.5 wrong
+    expect(result.coverage_at_precision['0.99']).toEqual({ coverage: 0.75, threshold: 0.6 });
+    expect(result.macro_f1).toBeCloseTo((2 / 3 + 2 / 3 + 1) / 3, 10);
+  });
+});

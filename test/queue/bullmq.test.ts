@@ -1,0 +1,120 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  QueueUnavailableError,
+  createJobQueue,
+  mailrouteJobs,
+  type JobOutcome,
+} from '../../src/queue/index.js';
+import { queueContract } from './contract.js';
+import {
+  ConcurrencyProbe,
+  dropQueueKeys,
+  handlers,
+  logger,
+  makeQueue,
+  TEST_PREFIX,
+  redisAnswers,
+  redisUrl,
+  redisUrlFromEnv,
+  sleep,
+  uniqueName,
+  waitFor,
+  type TestQueue,
+} from './support.js';
+
+// With REDIS_URL set, an unreachable Redis fails this file (beforeAll). Without it, the suite runs
+// against the local default and is skipped, visibly, only if nothing answers there.
+const skip = redisUrlFromEnv === undefined && !(await redisAnswers(redisUrl));
+const title = skip
+  ? 'BullMQ adapter (SKIPPED: REDIS_URL unset and no Redis on 127.0.0.1:6379)'
+  : 'BullMQ adapter';
+
+describe.skipIf(skip)(title, () => {
+  beforeAll(async () => {
+    if (!(await redisAnswers(redisUrl))) throw new Error(`Redis at ${redisUrl} (REDIS_URL) does not answer`);
+  });
+
+  queueContract('bullmq');
+
+  describe('BullMQ only', () => {
+    const cleanup: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      for (const step of cleanup.splice(0)) await step();
+    });
+
+    it('keeps the group limit across two queue instances with their own connections', async () => {
+      const name = uniqueName('two-workers');
+      const a = makeQueue('bullmq', name, { groupLimit: 3 });
+      const b = makeQueue('bullmq', name, { groupLimit: 3 });
+      cleanup.push(async () => {
+        await a.close({ deadlineMs: 100 });
+        await b.close({ deadlineMs: 100 });
+        await dropQueueKeys(redisUrl, name);
+      });
+      const probe = new ConcurrencyProbe();
+      const ranBy = { a: 0, b: 0 };
+      let finished = 0;
+      const work = (who: 'a' | 'b'): Parameters<TestQueue['start']>[0] =>
+        handlers(() =>
+          probe.during('post@kommune.dk', async () => {
+            ranBy[who] += 1;
+            await sleep(30);
+            finished += 1;
+            return { status: 'done' } satisfies JobOutcome;
+          }),
+        );
+      await a.start(work('a'), { concurrency: 6 });
+      await b.start(work('b'), { concurrency: 6 });
+      await Promise.all(
+        Array.from({ length: 40 }, (_, n) => a.enqueue('work', { n }, { groupKey: 'post@kommune.dk' })),
+      );
+      await waitFor('all finished', () => finished === 40, 20_000);
+      expect(probe.max.get('post@kommune.dk')).toBe(3);
+      expect(ranBy.a).toBeGreaterThan(0);
+      expect(ranBy.b).toBeGreaterThan(0);
+    });
+
+    it('hands jobs left by a stopped worker to a new queue instance', async () => {
+      const name = uniqueName('handover');
+      const producer = makeQueue('bullmq', name);
+      cleanup.push(async () => {
+        await producer.close();
+        await dropQueueKeys(redisUrl, name);
+      });
+      for (let n = 0; n < 5; n += 1) await producer.enqueue('work', { n }, { jobId: `h-${n}` });
+      const worker = makeQueue('bullmq', name);
+      const seen: string[] = [];
+      await worker.start(
+        handlers((_p, ctx) => {
+          seen.push(ctx.jobId);
+          return Promise.resolve({ status: 'done' });
+        }),
+      );
+      await waitFor('all five', () => seen.length === 5);
+      await worker.close();
+      expect(seen.sort()).toEqual(['h-0', 'h-1', 'h-2', 'h-3', 'h-4']);
+    });
+
+    it('rejects ping and start with QueueUnavailableError when Redis is unreachable', async () => {
+      const down = createJobQueue({
+        catalogue: mailrouteJobs,
+        logger,
+        redisUrl: 'redis://127.0.0.1:1',
+        queueName: uniqueName('down'),
+        prefix: TEST_PREFIX,
+      });
+      cleanup.push(() => down.close({ deadlineMs: 10 }));
+      await expect(down.ping()).rejects.toThrow(QueueUnavailableError);
+      const done = (): Promise<{ status: 'done' }> => Promise.resolve({ status: 'done' });
+      await expect(
+        down.start({
+          'mailbox.sync': done,
+          'message.route': done,
+          'subscriptions.renew': done,
+          'model.retrain': done,
+          'data.purge': done,
+        }),
+      ).rejects.toThrow(QueueUnavailableError);
+    });
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_FEATURIZER_SPEC,
+  Featurizer,
+  featurizerSpecHash,
+  featureSource,
+  Idf,
+  tokenize,
+  type FeaturizerSpec,
+} from '../../src/text/index.js';
+
+const spec: FeaturizerSpec = { ...DEFAULT_FEATURIZER_SPEC, buckets: 1 << 16 };
+
+const mail = {
+  subject: 'SV: Ansøgning om byggetilladelse',
+  body: 'Hej\n\nVedhæftet tegninger til carporten. Mit CPR er 010190-1234.\n\nVenlig hilsen\nJens',
+  from: 'Jens Hansen <Jens.Hansen@Tegnestuen.dk>',
+  to: 'post@kommune.dk',
+  attachments: [{ name: 'Tegning.PDF', contentType: 'application/pdf' }],
+};
+
+function names(source = featureSource(mail), s = spec): string[] {
+  const rows = new Featurizer(s).count([source], { names: true });
+  return [...(rows.names?.[0]?.values() ?? [])];
+}
+
+describe('featurizer', () => {
+  it('tokenizes Danish letters and keeps PII mask tokens whole', () => {
+    expect(tokenize('Ærø Søndergade [CPR] blåbær-grød')).toEqual([
+      'ærø',
+      'søndergade',
+      '[cpr]',
+      'blåbær',
+      'grød',
+    ]);
+  });
+
+  it('keeps readable forms of subject, sender, domain, recipient, attachment, bigram and char features', () => {
+    const all = names();
+    expect(all).toContain('subject:byggetilladelse');
+    expect(all).toContain('from:jens.hansen@tegnestuen.dk');
+    expect(all).toContain('domain:tegnestuen.dk');
+    expect(all).toContain('to:post@kommune.dk');
+    expect(all).toContain('attachment:pdf');
+    expect(all).toContain('tegninger til');
+    expect(all).toContain('chars:_car');
+  });
+
+  it('hashes a masked CPR number as the [cpr] token, never the digits', () => {
+    const all = names();
+    expect(all).toContain('[cpr]');
+    expect(all.some((n) => n.includes('010190'))).toBe(false);
+  });
+
+  it('is deterministic: same mails give identical rows, with or without names', () => {
+    const sources = [featureSource(mail), featureSource({ ...mail, subject: 'Parkering' })];
+    const a = new Featurizer(spec).count(sources);
+    const b = new Featurizer(spec).count(sources, { names: true });
+    expect(Array.from(a.indices)).toEqual(Array.from(b.indices));
+    expect(Array.from(a.values)).toEqual(Array.from(b.values));
+    expect(Array.from(a.indptr)).toEqual([0, a.indptr[1], a.indices.length]);
+  });
+
+  it('turns feature groups off through the spec, and the spec hash follows the spec', () => {
+    const off: FeaturizerSpec = { ...spec, sender: false, subject: false, charNgrams: null };
+    const all = names(featureSource(mail), off);
+    expect(all.some((n) => n.startsWith('from:') || n.startsWith('subject:') || n.startsWith('chars:'))).toBe(
+      false,
+    );
+    expect(featurizerSpecHash(off)).not.toBe(featurizerSpecHash(spec));
+    expect(featurizerSpecHash({ ...spec })).toBe(featurizerSpecHash(spec));
+  });
+
+  it('produces L2-normalised sublinear TF-IDF rows, and rare features weigh more', () => {
+    const sources = [
+      featureSource({ subject: null, body: 'parkering parkering bil', from: null, to: null }),
+      featureSource({ subject: null, body: 'parkering cykel', from: null, to: null }),
+    ];
+    const noChars: FeaturizerSpec = { ...spec, charNgrams: null };
+    const featurizer = new Featurizer(noChars);
+    const counts = featurizer.count(sources);
+    const idf = Idf.fit(counts, noChars.buckets);
+    const rows = idf.transform(featurizer.count(sources, { names: true }), noChars);
+    for (let r = 0; r < rows.rows; r++) {
+      let norm = 0;
+      for (let k = rows.indptr[r]!; k < rows.indptr[r + 1]!; k++) norm += rows.values[k]! ** 2;
+      expect(norm).toBeCloseTo(1, 5);
+    }
+    const byName = new Map<string, number>();
+    for (let k = rows.indptr[1]!; k < rows.indptr[2]!; k++)
+      byName.set(rows.names![1]!.get(rows.indices[k]!)!, rows.values[k]!);
+    expect(byName.get('cykel')!).toBeGreaterThan(byName.get('parkering')!);
+    // idf survives its uint16 storage exactly
+    expect(Array.from(Idf.fromBytes(idf.toBytes()).weights)).toEqual(Array.from(idf.weights));
+  });
+
+  it('costs no more for a 5 MB body than for its first maxChars characters', () => {
+    const huge = 'byggesag '.repeat(600_000);
+    const rows = new Featurizer(spec).count([
+      featureSource({ subject: 'x', body: huge, from: null, to: null }),
+    ]);
+    const capped = new Featurizer(spec).count([
+      {
+        subject: 'x',
+        text: huge.slice(0, spec.maxChars),
+        quoted: '',
+        signature: '',
+        fromAddress: null,
+        fromDomain: null,
+        toAddresses: [],
+        attachments: [],
+      },
+    ]);
+    expect(rows.indices.length).toBe(capped.indices.length);
+  });
+});
