@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
 import { openStore, type Database } from '../../src/store/index.js';
 import { eventually, freePort } from '../support/ports.js';
-import { databaseUrl, dropSchema, redisUrl, uniqueName } from '../support/services.js';
+import { databaseUrl, dropRedisKeys, dropSchema, redisUrl, uniqueName } from '../support/services.js';
 
 /*
  * The fault test of the routing pipeline: worker processes are killed with SIGKILL at random points
@@ -39,13 +39,18 @@ describe.runIf(databaseUrl && redisUrl)('routing survives SIGKILLed workers (Pos
   const schema = uniqueName('crash');
   const children = new Set<ChildProcess>();
 
+  const queuePrefix = uniqueName('crash');
+  // Each worker's log goes to a file of its own (printed on failure): a killed worker's last words.
+  let logDir = '';
+  let started = 0;
   function startWorker(port: number): ChildProcess {
+    const log = openSync(join(logDir, `worker-${++started}.log`), 'w');
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'src/cli.ts', 'worker', '--config', configFile, '--port', String(port)],
       {
         env: { ...process.env, EMULATOR_SECRET: 'demo-secret', LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', log, log],
       },
     );
     children.add(child);
@@ -63,6 +68,7 @@ describe.runIf(databaseUrl && redisUrl)('routing survives SIGKILLed workers (Pos
     for (const box of [source, ...targets]) emulator.addMailbox(box);
     reviewFolderId = emulator.createFolder(source, review);
     const dir = mkdtempSync(join(tmpdir(), 'mailroute-crash-'));
+    logDir = dir;
     const caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, emulator.caCertPem);
     configFile = join(dir, 'mailroute.yaml');
@@ -71,7 +77,7 @@ describe.runIf(databaseUrl && redisUrl)('routing survives SIGKILLed workers (Pos
       `
 server: { host: 127.0.0.1, port: 0 }
 store: { schema: ${schema} }
-queue: { prefix: ${uniqueName('crash')}, concurrency: 16, backoffMs: 200 }
+queue: { prefix: ${queuePrefix}, concurrency: 16, backoffMs: 200 }
 routing: { leaseSeconds: 10 }
 ingest: { periodicSyncSeconds: 2, deltaPageSize: 100 }
 shutdown: { deadlineMs: 3000 }
@@ -107,6 +113,7 @@ routers:
     await store?.close();
     await emulator?.close();
     await dropSchema(schema);
+    await dropRedisKeys(`${queuePrefix}:*`);
   });
 
   it(`routes ${MAILS} mails exactly once while workers are killed ${KILLS} times under 429s and 5xx`, async () => {
@@ -137,7 +144,7 @@ routers:
     emulator.faults.clear();
 
     await eventually(
-      'every message to have a recorded decision',
+      `every message to have a recorded decision (worker logs: ${logDir})`,
       async () => {
         const { rows } = await store.query<{ n: number }>(
           `SELECT count(*) AS n FROM decisions WHERE state = 'recorded'`,

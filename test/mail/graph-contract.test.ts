@@ -129,16 +129,19 @@ describe('messages', () => {
     expect(emulator.listMessages(source, 'archive').map((m) => m.id)).toContain(copyId);
   });
 
-  it('applies categories, marker and move in one $batch, in that order', async () => {
+  it('applies categories and marker in one PATCH, then the move, in one $batch', async () => {
     const archive = await gateway.resolveFolder(source, 'archive');
     const id = deliverOne('Batch');
     const before = gateway.stats.requests;
+    const mailboxRequestsBefore = emulator.stats(source).requests;
     const outcomes = await gateway.applyActions(source, id, [
       { kind: 'categories', categories: ['Parkering'] },
       { kind: 'marker', decisionId: 'd-batch' },
       { kind: 'move', destinationFolderId: archive.id },
     ]);
     expect(gateway.stats.requests - before).toBe(1);
+    // Graph counts each inner request against the mailbox: two, not three.
+    expect(emulator.stats(source).requests - mailboxRequestsBefore).toBe(2);
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
     const stored = emulator.listMessages(source, 'archive').find((m) => m.id === id);
     expect(stored?.categories).toEqual(['Parkering']);

@@ -318,13 +318,12 @@ describe('Graph documentation examples', () => {
     handler = () => serve(fixture('batch-response'));
     const gw = gateway();
     try {
-      const outcomes = await gw.applyActions('post@kommune.dk', 'AAMk', [
-        { kind: 'categories', categories: ['a'] },
-        { kind: 'categories', categories: ['b'] },
-        { kind: 'categories', categories: ['c'] },
-        { kind: 'categories', categories: ['d'] },
-        { kind: 'categories', categories: ['e'] },
-      ]);
+      // Five copies are five independent inner requests, numbered 1-5 like the documented batch.
+      const outcomes = await gw.applyActions(
+        'post@kommune.dk',
+        'AAMk',
+        ['a', 'b', 'c', 'd', 'e'].map((folder) => ({ kind: 'copy', destinationFolderId: folder }) as const),
+      );
       expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, false, true]);
       const errors = outcomes.map((o) => (o.ok ? null : o.error));
       expect(errors[1]).toBeInstanceOf(AccessDeniedError);
@@ -383,8 +382,8 @@ describe('Graph documentation examples', () => {
     const gw = gateway(clock);
     try {
       const outcomes = await gw.applyActions('post@kommune.dk', 'AAMk', [
-        { kind: 'categories', categories: ['a'] },
-        { kind: 'marker', decisionId: 'd' },
+        { kind: 'copy', destinationFolderId: 'a' },
+        { kind: 'copy', destinationFolderId: 'b' },
       ]);
       expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
       expect(round).toBe(2);

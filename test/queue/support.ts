@@ -8,6 +8,7 @@ import {
   type JobQueue,
   type JobQueueOptions,
 } from '../../src/queue/index.js';
+import { dropRedisKeys } from '../support/services.js';
 
 /** The catalogue the queue tests use: small, and with two names so "missing handler" can be tested. */
 export const testCatalogue = {
@@ -91,17 +92,7 @@ export async function waitFor(
 
 /** Deletes every key of one test queue. */
 export async function dropQueueKeys(url: string, queueName: string): Promise<void> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${TEST_PREFIX}:${queueName}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
+  await dropRedisKeys(`${TEST_PREFIX}:${queueName}:*`, url);
 }
 
 /** Tracks how many handler calls run at once, overall and per group. */

@@ -432,42 +432,41 @@ export class GraphMailboxGateway implements MailboxGateway {
 
   async applyActions(mailbox: string, messageId: string, actions: MessageAction[]): Promise<ActionOutcome[]> {
     const path = `${user(mailbox)}/messages/${encodeURIComponent(messageId)}`;
+    // Categories and the marker go in ONE PATCH (one request of the mailbox's budget, not two);
+    // moves and copies run after it, so the moved message carries them.
+    const update: Json = {};
     const requests: BatchRequest[] = [];
-    const updates: string[] = [];
-    actions.forEach((action, i) => {
-      const id = String(i + 1);
+    const requestOf: string[] = [];
+    for (const action of actions) {
       switch (action.kind) {
         case 'categories':
-          requests.push({ id, method: 'PATCH', url: path, body: { categories: action.categories } });
-          updates.push(id);
+          update.categories = action.categories;
+          requestOf.push('update');
           break;
         case 'marker':
-          requests.push({
-            id,
-            method: 'PATCH',
-            url: path,
-            body: {
-              singleValueExtendedProperties: [{ id: routedMarkerPropertyId, value: action.decisionId }],
-            },
-          });
-          updates.push(id);
+          update.singleValueExtendedProperties = [{ id: routedMarkerPropertyId, value: action.decisionId }];
+          requestOf.push('update');
           break;
         case 'move':
         case 'copy':
-          // Moves and copies run after the updates, so the moved message carries them.
+          requestOf.push(String(requests.length + 1));
           requests.push({
-            id,
+            id: String(requests.length + 1),
             method: 'POST',
             url: `${path}/${action.kind}`,
             body: { destinationId: action.destinationFolderId },
-            ...(updates.length > 0 ? { dependsOn: [...updates] } : {}),
           });
           break;
       }
-    });
+    }
+    if (Object.keys(update).length > 0) {
+      for (const r of requests) r.dependsOn = ['update'];
+      requests.unshift({ id: 'update', method: 'PATCH', url: path, body: update });
+    }
     const responses = await this.batch(requests);
+    const byId = new Map(requests.map((r, i) => [r.id, responses[i]]));
     return actions.map((action, i): ActionOutcome => {
-      const response = responses[i];
+      const response = byId.get(requestOf[i] ?? '');
       if (!response)
         return { kind: action.kind, ok: false, error: new TransientGraphError('no batch response') };
       if (response.status >= 300) return { kind: action.kind, ok: false, error: failureOf(response) };
