@@ -30,6 +30,7 @@ import {
   type Database,
 } from '../store/index.js';
 import { routingMetrics } from './metrics.js';
+import { loadRouterModels } from './models.js';
 import { buildRouters, createGateways, folderResolver, routerKey } from './routers.js';
 
 export interface Roles {
@@ -77,11 +78,10 @@ export async function startMailroute(
     ]);
   }
   const gateways = createGateways(config);
-  const routers = buildRouters(
-    config,
-    gateways,
-    options.classifiers ?? new Map<string, () => RouterClassifier | undefined>(),
-  );
+  const models = options.classifiers
+    ? { classifiers: options.classifiers, dispose: () => Promise.resolve() }
+    : await loadRouterModels(config);
+  const routers = buildRouters(config, gateways, models.classifiers);
 
   const store = await openStore({
     ...(config.env.DATABASE_URL
@@ -279,6 +279,7 @@ export async function startMailroute(
     await queue.close({ deadlineMs: 0 }).catch(() => undefined);
     await http.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    await models.dispose().catch(() => undefined);
     throw error;
   }
   const address = http.server.address();
@@ -310,6 +311,7 @@ export async function startMailroute(
         await http.close();
         await queue.close({ deadlineMs: config.shutdown.deadlineMs });
         await store.close();
+        await models.dispose();
         logger.info('mailroute stopped');
       })();
       return closing;
