@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, type Config } from '../config/index.js';
-import { buildHttpApp, graphWebhookPlugin, type HttpApp } from '../http/index.js';
+import { buildHttpApp, decisionsApiPlugin, graphWebhookPlugin, type HttpApp } from '../http/index.js';
 import {
   purgeExpired,
   requestSync,
@@ -23,6 +23,7 @@ import {
   type MailrouteCatalogue,
 } from '../queue/index.js';
 import {
+  listDecisions,
   openStore,
   subscriptionRepository,
   syncConfiguredRouters,
@@ -149,9 +150,14 @@ export async function startMailroute(
       : [],
   );
 
+  // A delta round talks to the source mailbox too: it takes one of the mailbox's slots, like a
+  // route job, so that all processes together stay within Graph's 4 concurrent requests.
   const enqueueSync = async (router: RouterRuntime) => {
     const payload = { tenantId: router.tenantId, routerId: router.routerId };
-    await queue.enqueue('mailbox.sync', payload, { jobId: mailrouteJobIds.mailboxSync(payload) });
+    await queue.enqueue('mailbox.sync', payload, {
+      jobId: mailrouteJobIds.mailboxSync(payload),
+      groupKey: mailboxGroupKey(router.tenantId, router.sourceMailbox),
+    });
   };
 
   const handlers: JobHandlers<MailrouteCatalogue> = {
@@ -243,6 +249,13 @@ export async function startMailroute(
   if (roles.api && clientState && config.ingest.webhooks) {
     await http.register(graphWebhookPlugin, { clientState, onChanges, onLifecycle });
   }
+  const apiToken = config.env.MAILROUTE_API_TOKEN;
+  if (roles.api && apiToken) {
+    await http.register(decisionsApiPlugin, {
+      token: apiToken,
+      list: (filter) => listDecisions(store, filter),
+    });
+  }
 
   try {
     if (roles.worker) {
@@ -259,6 +272,10 @@ export async function startMailroute(
           'mailbox.sync',
           payload,
           everySeconds(config.ingest.periodicSyncSeconds),
+          {
+            jobId: mailrouteJobIds.mailboxSync(payload),
+            groupKey: mailboxGroupKey(router.tenantId, router.sourceMailbox),
+          },
         );
         await enqueueSync(router);
       }

@@ -245,6 +245,8 @@ export const environmentSchema = z.object({
     .regex(/^\d{1,5}$/, 'expected a port number')
     .optional(),
   MAILROUTE_WEBHOOK_CLIENT_STATE: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Bearer token for the audit API (/api/decisions); without it that API is off. */
+  MAILROUTE_API_TOKEN: z.string().min(24, 'expected at least 24 characters').optional(),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

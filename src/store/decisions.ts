@@ -266,3 +266,55 @@ export async function saveMessageContent(db: Sql, messageId: number, content: Me
     [messageId, content.senderAddress, content.subjectMasked, content.textMasked],
   );
 }
+
+/** A decision as the audit API shows it: what was decided for which message of which router. */
+export interface DecisionView extends DecisionRecord {
+  tenantId: string;
+  routerId: string;
+  graphId: string;
+}
+
+export interface DecisionFilter {
+  tenantId?: string;
+  routerId?: string;
+  /** Received at or after. */
+  from?: Date;
+  /** Received before. */
+  to?: Date;
+  target?: string;
+  outcome?: 'routed' | 'review' | 'failed';
+  /** Keyset paging: decisions with a smaller id than this (newest first). */
+  before?: number;
+  limit: number;
+}
+
+/** Decisions newest first, filtered by router, received time, target and outcome. */
+export async function listDecisions(db: Sql, filter: DecisionFilter): Promise<DecisionView[]> {
+  const where: string[] = [];
+  const values: SqlValue[] = [];
+  const add = (condition: string, value: SqlValue) => {
+    values.push(value);
+    where.push(condition.replace('?', `$${values.length}`));
+  };
+  if (filter.tenantId !== undefined) add('d.tenant_id = ?', filter.tenantId);
+  if (filter.routerId !== undefined) add('d.router_id = ?', filter.routerId);
+  if (filter.from !== undefined) add('m.received_at >= ?', filter.from);
+  if (filter.to !== undefined) add('m.received_at < ?', filter.to);
+  if (filter.target !== undefined) add('d.target_label = ?', filter.target);
+  if (filter.outcome !== undefined) add('d.outcome = ?', filter.outcome);
+  if (filter.before !== undefined) add('d.id < ?', filter.before);
+  values.push(filter.limit);
+  const { rows } = await db.query<DecisionRow & { tenant_id: string; router_id: string; graph_id: string }>(
+    `SELECT ${columns}, d.tenant_id, d.router_id, m.graph_id
+     FROM decisions d JOIN messages m ON m.id = d.message_id
+     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY d.id DESC LIMIT $${values.length}`,
+    values,
+  );
+  return rows.map((r) => ({
+    ...toRecord(r),
+    tenantId: r.tenant_id,
+    routerId: r.router_id,
+    graphId: r.graph_id,
+  }));
+}

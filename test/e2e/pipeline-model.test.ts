@@ -20,6 +20,7 @@ import { eventually, freePort } from '../support/ports.js';
 const PER_MAILBOX = 1000;
 const sources = ['post@fjordby.dk', 'erhverv@fjordby.dk'];
 const { departments, reviewFolder } = demoMunicipality;
+const apiToken = 'e2e-audit-api-token-0123456789';
 
 describe('routing 2,000 mails with the model, webhooks and periodic delta', () => {
   let emulator: GraphEmulator;
@@ -80,7 +81,11 @@ tenants:
 routers:${routers}
 `,
       'e2e-model.yaml',
-      { EMULATOR_SECRET: 'demo-secret', MAILROUTE_WEBHOOK_CLIENT_STATE: 'e2e-model-client-state-0123' },
+      {
+        EMULATOR_SECRET: 'demo-secret',
+        MAILROUTE_WEBHOOK_CLIENT_STATE: 'e2e-model-client-state-0123',
+        MAILROUTE_API_TOKEN: apiToken,
+      },
     );
     mailroute = await startMailroute(config, { api: true, worker: true }, createLogger({ level: 'error' }));
   }, 120_000);
@@ -161,4 +166,54 @@ routers:${routers}
     const routedByModel = decisions.filter((d) => d.outcome === 'routed' && d.model_version !== null);
     expect(routedByModel.length).toBeGreaterThan(sentBy.size / 2);
   }, 360_000);
+
+  it('answers audit queries by router, time, target and outcome, with the explanation', async () => {
+    const api = async (query: string, token: string | null = apiToken) => {
+      const response = await fetch(`${mailroute.url}/api/decisions?${query}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { decisions: Decision[]; next: number | null },
+      };
+    };
+    interface Decision {
+      id: number;
+      routerId: string;
+      outcome: string;
+      targetLabel: string | null;
+      receivedAt: string;
+      scores: { label: string; probability: number }[];
+      explanation: { target: string; towards: { feature: string; weight: number }[] };
+    }
+    expect((await api('limit=1', null)).status).toBe(401);
+    expect((await api('limit=1', 'wrong-token-wrong-token-00')).status).toBe(401);
+    expect((await api('outcome=sideways')).status).toBe(400);
+
+    const first = await api('router=r0&outcome=routed&target=byggesag&limit=5');
+    expect(first.status).toBe(200);
+    expect(first.body.decisions).toHaveLength(5);
+    for (const d of first.body.decisions) {
+      expect(d).toMatchObject({ routerId: 'r0', outcome: 'routed', targetLabel: 'byggesag' });
+      expect(d.scores).toHaveLength(3);
+      expect(d.explanation.target).toBe('byggesag');
+      expect(d.explanation.towards.length).toBeGreaterThan(0);
+    }
+    // Paging: the next page starts below the last id, with no overlap.
+    const second = await api(`router=r0&outcome=routed&target=byggesag&limit=5&before=${first.body.next}`);
+    const ids = [...first.body.decisions, ...second.body.decisions].map((d) => d.id);
+    expect(new Set(ids).size).toBe(10);
+    expect(Math.max(...second.body.decisions.map((d) => d.id))).toBeLessThan(
+      Math.min(...first.body.decisions.map((d) => d.id)),
+    );
+
+    // A time window in the future holds nothing; one around now holds everything of r1.
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await api(`from=${encodeURIComponent(future)}`)).body.decisions).toHaveLength(0);
+    const all = await api(
+      `router=r1&limit=500&from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`,
+    );
+    expect(all.body.decisions).toHaveLength(500);
+    expect(all.body.decisions.every((d) => d.routerId === 'r1')).toBe(true);
+  });
 });
