@@ -3,7 +3,7 @@
 // per-mailbox limits on (4 concurrent requests, 10,000 per 10 minutes) and 50 ms per request, with
 // 4 source mailboxes. Prints a table and writes bench-results/pipeline.json.
 //
-//   DATABASE_URL=postgres://... REDIS_URL=redis://... npm run bench:pipeline [-- --quick] [--latency-ms 50]
+//   DATABASE_URL=postgres://... REDIS_URL=redis://... npm run bench:pipeline [-- --quick] [--latency-ms 50] [--latency-ms 50]
 //
 // Each run has two phases:
 //   burst   N mails per mailbox delivered at once: routed mails per second per mailbox, from the

@@ -145,19 +145,26 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     }
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const context = em.request(req);
-    if (context.applied.length > 0) reply.header('Preference-Applied', context.applied.join(', '));
-    return payload;
-  });
-
-  app.addHook('onResponse', async (req) => {
+  // A request stops counting against the mailbox's concurrency when its response is handed to the
+  // socket (onSend), not when the socket has finished writing it (onResponse): a client that got
+  // the response may send its next request at once, and must not find its own slot still taken.
+  const release = (req: Parameters<typeof em.request>[0]) => {
     const context = em.request(req);
     if (context?.admittedMailbox) {
       faults.release(context.admittedMailbox);
       context.admittedMailbox = undefined;
     }
+  };
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const context = em.request(req);
+    if (context.applied.length > 0) reply.header('Preference-Applied', context.applied.join(', '));
+    release(req);
+    return payload;
   });
+
+  // Requests that never reach onSend (the client went away) are released here.
+  app.addHook('onResponse', async (req) => release(req));
 
   const subscriptions = new SubscriptionManager(store, faults, {
     tenantId,

@@ -203,6 +203,26 @@ describe('throttling and failures', () => {
     expect(gw.limiter.maxConcurrentSeen(source)).toBe(4);
   });
 
+  it('lets four chained $batch requests (update -> move) run side by side: a chain holds one slot', async () => {
+    const emulator = await setup({ throttling: { maxConcurrent: 4, requestsPer10Min: 10_000 } });
+    const ids = deliverMany(emulator, 8);
+    const gw = gateway(emulator);
+    const archive = (await gw.resolveFolder(source, 'archive')).id;
+    emulator.faults.set(source, { latencyMs: 30 });
+    const outcomes = await Promise.all(
+      ids.map((id) =>
+        gw.applyActions(source, id, [
+          { kind: 'marker', decisionId: `d-${id}` },
+          { kind: 'move', destinationFolderId: archive },
+        ]),
+      ),
+    );
+    expect(outcomes.flat().every((o) => o.ok)).toBe(true);
+    // Four batches in flight, each with one inner request at a time: 4 at Graph, never more.
+    expect(emulator.stats(source).maxConcurrent).toBe(4);
+    expect(emulator.stats(source).throttled).toBe(0);
+  });
+
   it('slows itself down to the configured request budget instead of being throttled', async () => {
     let now = Date.UTC(2026, 10, 1);
     const emulator = await setup({ throttling: { maxConcurrent: 4, requestsPer10Min: 30 }, now: () => now });

@@ -79,6 +79,28 @@ interface RequestTarget {
   mailbox: string | null;
   /** Requests the call spends of the mailbox's budget (inner requests of a `$batch`). */
   cost: number;
+  /** Requests it can have in flight at Graph at once (see batchWidth). */
+  width: number;
+}
+
+/**
+ * How many inner requests of a `$batch` Graph can have in flight at once: requests that depend on
+ * each other run one after another, so a chain (tag -> send, update -> move) holds one slot and
+ * only independent requests of the same depth run side by side.
+ */
+function batchWidth(requests: unknown[]): number {
+  const depthById = new Map<string, number>();
+  const depths: number[] = [];
+  for (const r of requests) {
+    const record = r && typeof r === 'object' ? (r as { id?: unknown; dependsOn?: unknown }) : {};
+    const parents = Array.isArray(record.dependsOn) ? record.dependsOn : [];
+    const depth = Math.max(0, ...parents.map((p) => (depthById.get(String(p)) ?? -1) + 1));
+    depthById.set(String(record.id), depth);
+    depths.push(depth);
+  }
+  const perDepth = new Map<number, number>();
+  for (const d of depths) perDepth.set(d, (perDepth.get(d) ?? 0) + 1);
+  return Math.max(1, ...perDepth.values());
 }
 
 function targetOf(url: string, body: unknown): RequestTarget {
@@ -92,13 +114,17 @@ function targetOf(url: string, body: unknown): RequestTarget {
           first && typeof first === 'object' && 'url' in first && typeof first.url === 'string'
             ? first.url
             : '';
-        return { mailbox: mailboxOfPath(innerUrl), cost: Math.max(1, requests.length) };
+        return {
+          mailbox: mailboxOfPath(innerUrl),
+          cost: Math.max(1, requests.length),
+          width: batchWidth(requests),
+        };
       }
     } catch {
       // Not JSON: treat as one request.
     }
   }
-  return { mailbox: mailboxOfPath(url), cost: 1 };
+  return { mailbox: mailboxOfPath(url), cost: 1, width: 1 };
 }
 
 function requestUrl(request: unknown): string {
@@ -131,9 +157,9 @@ export class GraphPolicyHandler implements Middleware {
     /** Called on a 401: the next token must come fresh from the token endpoint. */
     private readonly onUnauthorized: () => void = () => undefined,
     /**
-     * How many concurrency slots a `$batch` of n requests holds: Graph may run the inner requests
-     * to one mailbox in parallel, so by default n (at most the limit); a server known to run them
-     * one after another (the emulator) needs only one.
+     * How many concurrency slots a `$batch` holds: Graph may run independent inner requests to one
+     * mailbox in parallel, so by default as many as can run side by side (at most the limit); a
+     * server known to run them one after another needs only one.
      */
     private readonly batchSlots: 'per-request' | 'one' = 'per-request',
   ) {}
@@ -151,7 +177,7 @@ export class GraphPolicyHandler implements Middleware {
     const method = (options.method ?? 'GET').toUpperCase();
     const headers = headerRecord(options);
     addPreference(headers, immutableId);
-    const { mailbox, cost } = targetOf(url, options.body);
+    const { mailbox, cost, width } = targetOf(url, options.body);
     let refreshedToken = false;
     for (let attempt = 0; ; attempt += 1) {
       // The SDK's AuthenticationHandler appends its header: drop the last attempt's first.
@@ -159,7 +185,7 @@ export class GraphPolicyHandler implements Middleware {
       const release =
         mailbox === null
           ? () => undefined
-          : await this.limiter.acquire(mailbox, cost, this.batchSlots === 'one' ? 1 : cost);
+          : await this.limiter.acquire(mailbox, cost, this.batchSlots === 'one' ? 1 : width);
       this.stats.requests += 1;
       try {
         await next.execute(context);
