@@ -2,7 +2,7 @@
 // same run, the peers (scikit-learn TF-IDF + LinearSVC / LogisticRegression, fastText CLI).
 // Prints one table and writes bench-results/model.json. Installs nothing.
 //
-//   npm run bench:model [-- --datasets a,b] [-- --skip-peers]
+//   npm run bench:model [-- --datasets a,b] [--skip-peers]
 //
 // Each system runs in its own child process so peak RSS is that system's alone.
 import { spawnSync } from 'node:child_process';

@@ -9,6 +9,7 @@ Every peer gets the same fields as mailroute: subject, sender and body, as one t
 """
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -124,8 +125,11 @@ def run_fasttext():
     test_x, test_y = load(TEST)
     with tempfile.TemporaryDirectory() as tmp:
         train_file, test_file, model = (os.path.join(tmp, n) for n in ("train.txt", "test.txt", "model"))
+        # fastText's SGD reads the file in order; some train files are sorted by label, so shuffle (seeded).
+        rows = list(zip(train_x, train_y))
+        random.Random(SEED).shuffle(rows)
         with open(train_file, "w", encoding="utf-8") as f:
-            for x, y in zip(train_x, train_y):
+            for x, y in rows:
                 f.write(f"__label__{y.replace(' ', '_')} {clean(x)}\n")
         with open(test_file, "w", encoding="utf-8") as f:
             for x in test_x:

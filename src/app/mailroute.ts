@@ -203,7 +203,8 @@ export async function startMailroute(
       }
       return { status: 'done' };
     },
-    'model.retrain': async () => ({ status: 'failed', reason: 'TEMP' }),
+    // Retraining is its own issue; until it lands such a job fails with a reason saying so.
+    'model.retrain': async () => ({ status: 'failed', reason: 'the retrain job is not built yet' }),
     'data.purge': async (_payload, ctx) => {
       const result = await purgeExpired(store, config.retention, new Date());
       ctx.log.info(result, 'retention purge done');

@@ -105,7 +105,9 @@ export function parseConfig(
       }
     }
   }
-  const parsedEnv = environmentSchema.safeParse(env);
+  // A line `NAME=` copied from .env.example means "not set", not "set to nothing".
+  const setEnv = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsedEnv = environmentSchema.safeParse(setEnv);
   if (!parsedEnv.success) {
     for (const issue of parsedEnv.error.issues) {
       problems.push(`environment variable ${formatPath(issue.path)}: ${issue.message}`);

@@ -116,6 +116,20 @@ describe('configuration', () => {
     ]);
   });
 
+  it('treats an empty variable copied from .env.example as not set', () => {
+    const config = parseConfig(valid, 'config/test.yaml', {
+      ...env,
+      MAILROUTE_WEBHOOK_CLIENT_STATE: '',
+      MAILROUTE_API_TOKEN: '',
+      DATABASE_URL: '',
+    });
+    expect(config.env.MAILROUTE_API_TOKEN).toBeUndefined();
+    expect(config.env.DATABASE_URL).toBeUndefined();
+    expect(problemsOf(valid, { ...env, MAILROUTE_API_TOKEN: 'too-short' })).toEqual([
+      'environment variable MAILROUTE_API_TOKEN: expected at least 24 characters',
+    ]);
+  });
+
   it('gives the line of a YAML syntax error', () => {
     const problems = problemsOf('server:\n  port: 3000\n  host: [oops\n');
     expect(problems[0]).toMatch(/^config\/test\.yaml:\d+:\d+: YAML syntax error/);

@@ -189,6 +189,7 @@ routers:${routers}
     expect((await api('limit=1', null)).status).toBe(401);
     expect((await api('limit=1', 'wrong-token-wrong-token-00')).status).toBe(401);
     expect((await api('outcome=sideways')).status).toBe(400);
+    expect((await api('outcome=sideways', null)).status).toBe(401);
 
     const first = await api('router=r0&outcome=routed&target=byggesag&limit=5');
     expect(first.status).toBe(200);
