@@ -15,7 +15,7 @@
 //                                enough messages to need more than 10,000 requests: bound = the
 //                                earliest time Graph's sliding 10-minute budget lets the last
 //                                request through.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { printTable, writeResults } from './table.js';
 import { startGraphEmulator, type EmulatorOptions, type GraphEmulator } from '../src/emulator/index.js';
 import {
   DeltaSync,
@@ -246,14 +246,5 @@ const columns: (keyof Row)[] = [
   'wall_s',
 ];
 const cells = rows.map((r) => columns.map((c) => (r[c] === null ? '-' : String(r[c]))));
-const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]?.length ?? 0)));
-const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ');
-process.stdout.write(`${line(columns)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
-for (const c of cells) process.stdout.write(`${line(c)}\n`);
-mkdirSync('bench-results', { recursive: true });
-writeFileSync(
-  'bench-results/graph.json',
-  JSON.stringify({ node: process.version, date: new Date().toISOString(), quick, scenarios: rows }, null, 2) +
-    '\n',
-);
-process.stdout.write('wrote bench-results/graph.json\n');
+printTable(columns, cells);
+writeResults('graph', { node: process.version, date: new Date().toISOString(), quick, scenarios: rows });

@@ -16,11 +16,12 @@
 // lost = a mail with no recorded decision at the end; duplicates = a mail that reached a target
 // (or the review folder) more than once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { printTable, writeResults } from './table.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { startGraphEmulator, type GraphEmulator } from '../src/emulator/index.js';
+import { emulatorTenantYaml, startGraphEmulator, type GraphEmulator } from '../src/emulator/index.js';
 import { openStore, type Database } from '../src/store/index.js';
 
 const quick = process.argv.includes('--quick');
@@ -105,17 +106,7 @@ store: { schema: ${schema} }
 queue: { prefix: ${prefix}, concurrency: 16 }
 ingest: { webhooks: true, periodicSyncSeconds: 10, deltaPageSize: 100 }
 shutdown: { deadlineMs: 3000 }
-tenants:
-  - id: fjordby
-    name: Fjordby Kommune
-    graph:
-      tenantId: ${emulator.tenantId}
-      clientId: mailroute-demo
-      credential: { kind: secret, secretEnv: EMULATOR_SECRET }
-      authority: ${emulator.authority}
-      graphBaseUrl: ${emulator.graphUrl}
-      caCertFile: ${caFile}
-routers:${routers}
+${emulatorTenantYaml(emulator, caFile)}routers:${routers}
 `;
 }
 
@@ -324,23 +315,11 @@ const cells = runs.map((r) =>
     r.latency_ms.p99,
   ].map(String),
 );
-const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]?.length ?? 0)));
-const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ');
-process.stdout.write(`${line(columns)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
-for (const c of cells) process.stdout.write(`${line(c)}\n`);
-mkdirSync('bench-results', { recursive: true });
-writeFileSync(
-  'bench-results/pipeline.json',
-  JSON.stringify(
-    {
-      node: process.version,
-      date: new Date().toISOString(),
-      quick,
-      latency_ms_per_request: LATENCY_MS,
-      runs,
-    },
-    null,
-    2,
-  ) + '\n',
-);
-process.stdout.write('wrote bench-results/pipeline.json\n');
+printTable(columns, cells);
+writeResults('pipeline', {
+  node: process.version,
+  date: new Date().toISOString(),
+  quick,
+  latency_ms_per_request: LATENCY_MS,
+  runs,
+});

@@ -21,3 +21,4 @@ export type {
   LifecycleEvent,
   Recipient,
 } from './types.js';
+export { emulatorTenantYaml } from './tenant-config.js';

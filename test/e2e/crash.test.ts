@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
+import { emulatorTenantYaml, startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
 import { openStore, type Database } from '../../src/store/index.js';
 import { eventually, freePort } from '../support/ports.js';
 import { databaseUrl, dropRedisKeys, dropSchema, redisUrl, uniqueName } from '../support/services.js';
@@ -81,17 +81,7 @@ queue: { prefix: ${queuePrefix}, concurrency: 16, backoffMs: 200 }
 routing: { leaseSeconds: 10 }
 ingest: { periodicSyncSeconds: 2, deltaPageSize: 100 }
 shutdown: { deadlineMs: 3000 }
-tenants:
-  - id: fjordby
-    name: Fjordby Kommune
-    graph:
-      tenantId: ${emulator.tenantId}
-      clientId: mailroute-demo
-      credential: { kind: secret, secretEnv: EMULATOR_SECRET }
-      authority: ${emulator.authority}
-      graphBaseUrl: ${emulator.graphUrl}
-      caCertFile: ${caFile}
-routers:
+${emulatorTenantYaml(emulator, caFile)}routers:
   - id: post
     tenant: fjordby
     mode: active

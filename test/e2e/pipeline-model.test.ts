@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailroute, type RunningMailroute } from '../../src/app/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { demoHistory, demoMailStream, demoMunicipality, toJsonlRow } from '../../src/demo/index.js';
-import { startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
+import { emulatorTenantYaml, startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { parseJsonl, saveModel, trainModel } from '../../src/model/index.js';
 import { eventually, freePort } from '../support/ports.js';
@@ -68,17 +68,7 @@ store: { dataDir: "${join(dir, 'pglite')}" }
 ingest: { webhooks: true, periodicSyncSeconds: 5, deltaPageSize: 50 }
 queue: { concurrency: 16 }
 shutdown: { deadlineMs: 5000 }
-tenants:
-  - id: fjordby
-    name: Fjordby Kommune
-    graph:
-      tenantId: ${emulator.tenantId}
-      clientId: mailroute-demo
-      credential: { kind: secret, secretEnv: EMULATOR_SECRET }
-      authority: ${emulator.authority}
-      graphBaseUrl: ${emulator.graphUrl}
-      caCertFile: ${caFile}
-routers:${routers}
+${emulatorTenantYaml(emulator, caFile)}routers:${routers}
 `,
       'e2e-model.yaml',
       {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startMailroute, type RunningMailroute } from '../../src/app/index.js';
 import { parseConfig } from '../../src/config/index.js';
-import { startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
+import { emulatorTenantYaml, startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { eventually, freePort } from '../support/ports.js';
 
@@ -40,17 +40,7 @@ store: { dataDir: "${join(dir, 'pglite')}" }
 ingest: { webhooks: true, periodicSyncSeconds: 5, deltaPageSize: 50 }
 queue: { concurrency: 8 }
 shutdown: { deadlineMs: 5000 }
-tenants:
-  - id: fjordby
-    name: Fjordby Kommune
-    graph:
-      tenantId: ${emulator.tenantId}
-      clientId: mailroute-demo
-      credential: { kind: secret, secretEnv: EMULATOR_SECRET }
-      authority: ${emulator.authority}
-      graphBaseUrl: ${emulator.graphUrl}
-      caCertFile: ${caFile}
-routers:
+${emulatorTenantYaml(emulator, caFile)}routers:
   - id: post
     tenant: fjordby
     mode: active

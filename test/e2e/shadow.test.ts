@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailroute, type RunningMailroute } from '../../src/app/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
-import { startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
+import { emulatorTenantYaml, startGraphEmulator, type GraphEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { eventually, freePort } from '../support/ports.js';
 
@@ -44,17 +44,7 @@ server: { host: 127.0.0.1, port: ${await freePort()} }
 store: { dataDir: "${join(dir, 'pglite')}" }
 ingest: { periodicSyncSeconds: 1 }
 shutdown: { deadlineMs: 3000 }
-tenants:
-  - id: fjordby
-    name: Fjordby Kommune
-    graph:
-      tenantId: ${emulator.tenantId}
-      clientId: mailroute-demo
-      credential: { kind: secret, secretEnv: EMULATOR_SECRET }
-      authority: ${emulator.authority}
-      graphBaseUrl: ${emulator.graphUrl}
-      caCertFile: ${caFile}
-routers:
+${emulatorTenantYaml(emulator, caFile)}routers:
   - id: post
     tenant: fjordby
     mode: ${mode}
