@@ -25,6 +25,7 @@ import {
 import {
   listDecisions,
   openStore,
+  routerStateCache,
   subscriptionRepository,
   syncConfiguredRouters,
   unfinishedMessages,
@@ -130,6 +131,7 @@ export async function startMailroute(
   const metrics = routingMetrics(registry);
 
   const folderId = folderResolver();
+  const cachedRouterState = routerStateCache(store, 5_000);
   const findRouter = (tenantId: string, routerId: string) => routers.get(routerKey(tenantId, routerId));
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const subscriptionManagers = new Map(
@@ -176,6 +178,7 @@ export async function startMailroute(
           leaseMs: config.routing.leaseSeconds * 1000,
           maxAttempts: config.routing.maxAttempts,
           folderId,
+          routerState: cachedRouterState,
           onRecorded: (router, decision, receivedAt) => metrics.recorded(router, decision, receivedAt),
         },
         payload,

@@ -16,10 +16,11 @@ import {
   markRecorded,
   routerState,
   saveDecided,
-  saveMessageContent,
   type Database,
   type DecidedFields,
   type DecisionRecord,
+  type MessageContent,
+  type RouterState,
 } from '../store/index.js';
 import { maskPii, normalizeMail, type MailInput } from '../text/index.js';
 import type { RouterRuntime } from './router-runtime.js';
@@ -36,6 +37,8 @@ export interface RouteDependencies {
   onRecorded?(router: RouterRuntime, decision: DecisionRecord, receivedAt: Date): void;
   /** Resolves a folder name of a mailbox to its id (cached by the caller). */
   folderId(router: RouterRuntime, mailbox: string, name: string): Promise<string>;
+  /** The router's mode as stored (default: read from the store for every mail). */
+  routerState?(tenantId: string, routerId: string): Promise<RouterState | null>;
 }
 
 export interface RoutePayload {
@@ -66,6 +69,8 @@ function mailInput(message: MailMessage): MailInput {
 interface Decided {
   fields: DecidedFields;
   message?: MailMessage;
+  /** The cleaned, masked content kept for training, saved with the decision. */
+  content?: MessageContent;
 }
 
 /** Decides what to do with a message (claimed -> decided). Nothing is done to the mail yet. */
@@ -116,17 +121,19 @@ async function decideMessage(
   const d: Decision = decide({ policy: router.policy, override, model, fallback });
 
   // Switching a router from shadow to active acts only on mail that arrived after the switch.
-  const state = await routerState(deps.store, router.tenantId, router.routerId);
+  const state = await (deps.routerState
+    ? deps.routerState(router.tenantId, router.routerId)
+    : routerState(deps.store, router.tenantId, router.routerId));
   const receivedAt = ruleMail.receivedAt;
   // Graph gives receivedDateTime in whole seconds: compare at that precision.
   const activeSince = state ? Math.floor(state.modeChangedAt.getTime() / 1000) * 1000 : Infinity;
   const act = d.act && state !== null && state.mode === 'active' && receivedAt.getTime() >= activeSince;
 
-  await saveMessageContent(deps.store, decision.messageId, {
+  const content: MessageContent = {
     senderAddress: normalized.fromAddress,
     subjectMasked: maskPii(normalized.subject).text,
     textMasked: maskPii(normalized.text).text,
-  });
+  };
   const target = d.target ? router.targets.get(d.target) : undefined;
   const fields: DecidedFields = {
     outcome: d.outcome,
@@ -144,7 +151,7 @@ async function decideMessage(
     explanation,
     reason: act || !d.act ? d.reason : `${d.reason} (received before the router became active: not acted on)`,
   };
-  return { fields, message };
+  return { fields, message, content };
 }
 
 function failed(reason: string, act: boolean): DecidedFields {
@@ -257,7 +264,7 @@ export async function routeMessage(
         decision.attempts > deps.maxAttempts
           ? { fields: failed(`gave up after ${decision.attempts - 1} attempts`, true) }
           : await decideMessage(deps, router, decision, payload.messageId, ctx);
-      await saveDecided(deps.store, decision.id, deps.owner, decided.fields);
+      await saveDecided(deps.store, decision.id, deps.owner, decided.fields, decided.content);
       decision = { ...decision, ...decided.fields, state: 'decided' };
       justDecided = decided.message;
     }

@@ -121,6 +121,11 @@ export class LeaseLostError extends StoreError {
 /**
  * The claim: one decision per message, driven by one worker at a time under a lease. A retry of
  * the same worker, or any worker after the lease ran out, resumes the decision where it stands.
+ *
+ * Two statements, each atomic on its own, on the common path (a hot path: once per mail): create
+ * the decision row if there is none (the unique key on the message makes a second one impossible),
+ * then take the lease if it is free, ours, or ran out. Only when the lease was not taken does a
+ * third statement find out why.
  */
 export async function claimMessage(
   db: Database,
@@ -128,36 +133,35 @@ export async function claimMessage(
   owner: string,
   leaseMs: number,
 ): Promise<ClaimResult> {
-  return db.transaction(async (tx) => {
-    const message = await tx.query<{ id: number }>(
-      `SELECT id FROM messages WHERE tenant_id = $1 AND router_id = $2 AND graph_id = $3`,
-      [key.tenantId, key.routerId, key.graphId],
-    );
-    const messageId = message.rows[0]?.id;
-    if (messageId === undefined) return { status: 'unknown' };
-    const lease = new Date(Date.now() + leaseMs);
-    await tx.query(
-      `INSERT INTO decisions (tenant_id, router_id, message_id, state, lease_owner, lease_until, attempts)
-       VALUES ($1, $2, $3, 'claimed', $4, $5, 0) ON CONFLICT (message_id) DO NOTHING`,
-      [key.tenantId, key.routerId, messageId, owner, lease],
-    );
-    const taken = await tx.query<{ id: number }>(
-      `UPDATE decisions SET lease_owner = $2, lease_until = $3, attempts = attempts + 1
-       WHERE message_id = $1 AND state <> 'recorded'
-         AND (lease_owner = $2 OR lease_until IS NULL OR lease_until < now())
-       RETURNING id`,
-      [messageId, owner, lease],
-    );
-    const { rows } = await tx.query<DecisionRow & { lease_until: Date | null }>(
-      `SELECT ${columns}, d.lease_until FROM decisions d JOIN messages m ON m.id = d.message_id WHERE d.message_id = $1`,
-      [messageId],
-    );
-    const row = rows[0];
-    if (!row) return { status: 'unknown' };
-    if (taken.rowCount === 1) return { status: 'claimed', decision: toRecord(row) };
-    if (row.state === 'recorded') return { status: 'done', decision: toRecord(row) };
-    return { status: 'busy', leaseUntil: row.lease_until ?? new Date() };
-  });
+  const message = [key.tenantId, key.routerId, key.graphId];
+  await db.query(
+    `INSERT INTO decisions (tenant_id, router_id, message_id, state, attempts)
+     SELECT m.tenant_id, m.router_id, m.id, 'claimed', 0 FROM messages m
+     WHERE m.tenant_id = $1 AND m.router_id = $2 AND m.graph_id = $3
+     ON CONFLICT (message_id) DO NOTHING`,
+    message,
+  );
+  const lease = new Date(Date.now() + leaseMs);
+  const taken = await db.query<DecisionRow>(
+    `UPDATE decisions d SET lease_owner = $4, lease_until = $5, attempts = d.attempts + 1
+     FROM messages m
+     WHERE m.id = d.message_id AND m.tenant_id = $1 AND m.router_id = $2 AND m.graph_id = $3
+       AND d.state <> 'recorded'
+       AND (d.lease_owner = $4 OR d.lease_until IS NULL OR d.lease_until < now())
+     RETURNING ${columns}`,
+    [...message, owner, lease],
+  );
+  const claimed = taken.rows[0];
+  if (claimed) return { status: 'claimed', decision: toRecord(claimed) };
+  const { rows } = await db.query<DecisionRow & { lease_until: Date | null }>(
+    `SELECT ${columns}, d.lease_until FROM decisions d JOIN messages m ON m.id = d.message_id
+     WHERE m.tenant_id = $1 AND m.router_id = $2 AND m.graph_id = $3`,
+    message,
+  );
+  const row = rows[0];
+  if (!row) return { status: 'unknown' };
+  if (row.state === 'recorded') return { status: 'done', decision: toRecord(row) };
+  return { status: 'busy', leaseUntil: row.lease_until ?? new Date() };
 }
 
 export interface DecidedFields {
@@ -184,27 +188,45 @@ async function advance(
   if (rowCount !== 1) throw new LeaseLostError(decisionId);
 }
 
-/** claimed -> decided: what will be done, saved before anything is done. */
-export function saveDecided(db: Sql, decisionId: number, owner: string, f: DecidedFields): Promise<void> {
+/**
+ * claimed -> decided: what will be done, saved before anything is done; with the message's cleaned,
+ * masked content (kept for training) in the same statement.
+ */
+export function saveDecided(
+  db: Sql,
+  decisionId: number,
+  owner: string,
+  f: DecidedFields,
+  content?: MessageContent,
+): Promise<void> {
+  const values: SqlValue[] = [
+    f.outcome,
+    f.decidedBy,
+    f.targetLabel,
+    f.acted,
+    f.action,
+    f.modelVersion,
+    f.scores === null ? null : JSON.stringify(f.scores),
+    JSON.stringify(f.ruleHits),
+    f.explanation === undefined || f.explanation === null ? null : JSON.stringify(f.explanation),
+    f.reason,
+  ];
+  const saveContent = content
+    ? `WITH content AS (
+         UPDATE messages SET sender_address = $13, subject_masked = $14, text_masked = $15
+         WHERE id = (SELECT message_id FROM decisions WHERE id = $1))
+       `
+    : '';
+  if (content) values.push(content.senderAddress, content.subjectMasked, content.textMasked);
   return advance(
     db,
     decisionId,
     owner,
-    `UPDATE decisions SET state = 'decided', decided_at = now(), outcome = $3, decided_by = $4, target_label = $5,
-       acted = $6, action = $7, model_version = $8, scores = $9, rule_hits = $10, explanation = $11, reason = $12
+    `${saveContent}UPDATE decisions SET state = 'decided', decided_at = now(), outcome = $3, decided_by = $4,
+       target_label = $5, acted = $6, action = $7, model_version = $8, scores = $9, rule_hits = $10,
+       explanation = $11, reason = $12
      WHERE id = $1 AND lease_owner = $2 AND state = 'claimed'`,
-    [
-      f.outcome,
-      f.decidedBy,
-      f.targetLabel,
-      f.acted,
-      f.action,
-      f.modelVersion,
-      f.scores === null ? null : JSON.stringify(f.scores),
-      JSON.stringify(f.ruleHits),
-      f.explanation === undefined || f.explanation === null ? null : JSON.stringify(f.explanation),
-      f.reason,
-    ],
+    values,
   );
 }
 
@@ -257,14 +279,6 @@ export interface MessageContent {
   /** Cleaned and PII-masked; cleared after the retention period. */
   subjectMasked: string;
   textMasked: string;
-}
-
-/** Keeps the cleaned, masked content of a message for training (until retention clears it). */
-export async function saveMessageContent(db: Sql, messageId: number, content: MessageContent): Promise<void> {
-  await db.query(
-    `UPDATE messages SET sender_address = $2, subject_masked = $3, text_masked = $4 WHERE id = $1`,
-    [messageId, content.senderAddress, content.subjectMasked, content.textMasked],
-  );
 }
 
 /** A decision as the audit API shows it: what was decided for which message of which router. */

@@ -9,7 +9,7 @@ export {
   type StoreErrorKind,
 } from './database.js';
 export { deltaCursorRepository, subscriptionRepository, type SubscriptionRecord } from './mail-state.js';
-export { syncConfiguredRouters, routerState, type RouterState } from './routers.js';
+export { syncConfiguredRouters, routerState, routerStateCache, type RouterState } from './routers.js';
 export {
   recordIncomingMessages,
   claimMessage,
@@ -21,7 +21,6 @@ export {
   listDecisions,
   type DecisionFilter,
   type DecisionView,
-  saveMessageContent,
   LeaseLostError,
   type ClaimResult,
   type DecidedFields,

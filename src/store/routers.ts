@@ -88,3 +88,20 @@ export async function routerState(db: Sql, tenantId: string, routerId: string): 
       }
     : null;
 }
+
+/**
+ * routerState, remembered for `ttlMs`: the route job asks once per mail, and a router's mode only
+ * changes when a process starts with a new configuration, so a switch takes effect within `ttlMs`.
+ */
+export function routerStateCache(db: Sql, ttlMs: number) {
+  const cache = new Map<string, { at: number; state: Promise<RouterState | null> }>();
+  return (tenantId: string, routerId: string): Promise<RouterState | null> => {
+    const key = `${tenantId}/${routerId}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.state;
+    const state = routerState(db, tenantId, routerId);
+    cache.set(key, { at: Date.now(), state });
+    state.catch(() => cache.delete(key));
+    return state;
+  };
+}
