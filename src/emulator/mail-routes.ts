@@ -18,9 +18,9 @@ import {
   attachmentJson,
   badRequest,
   folderJson,
-  matchesFilter,
+  matchesMessageFilter,
   messageJson,
-  parseFilter,
+  parseMessageFilter,
   parseOrderBy,
   sortMessages,
 } from './odata.js';
@@ -130,7 +130,7 @@ export function registerMailRoutes(app: EmulatorApp, em: Emulation, transport: T
     const { mailbox, folder } = resolveTarget(em, req);
     const q = query(req);
     const view = viewOptions(em, req, q);
-    const filters = parseFilter(q['$filter']);
+    const filter = parseMessageFilter(q['$filter']);
     const order = parseOrderBy(q['$orderby']);
     const topRaw = q['$top'];
     const top = topRaw === undefined ? DEFAULT_PAGE : Number(topRaw);
@@ -145,7 +145,7 @@ export function registerMailRoutes(app: EmulatorApp, em: Emulation, transport: T
       cached = {
         seq: mailbox.seq,
         messages: sortMessages(
-          store.messagesIn(mailbox, folder).filter((m) => matchesFilter(m, filters)),
+          store.messagesIn(mailbox, folder).filter((m) => matchesMessageFilter(m, filter)),
           order,
         ),
       };

@@ -92,6 +92,34 @@ export function matchesFilter(message: StoredMessage, filters: DateFilter[]): bo
   });
 }
 
+/** A message list's `$filter`: receivedDateTime comparisons, or one single-value extended property. */
+export type MessageFilter =
+  { kind: 'dates'; dates: DateFilter[] } | { kind: 'property'; id: string; value: string };
+
+const unquote = (s: string) => s.replace(/''/g, "'");
+
+/**
+ * `$filter` of a message list. Besides receivedDateTime, Graph finds messages by a single-value
+ * extended property: `singleValueExtendedProperties/Any(ep: ep/id eq '{id}' and ep/value eq '{value}')`
+ * (how mailroute finds its own forwards again after a crash).
+ */
+export function parseMessageFilter(filter: string | undefined): MessageFilter {
+  const property =
+    /^singleValueExtendedProperties\/Any\(\s*(\w+)\s*:\s*\1\/id\s+eq\s+'((?:[^']|'')*)'\s+and\s+\1\/value\s+eq\s+'((?:[^']|'')*)'\s*\)$/i.exec(
+      filter?.trim() ?? '',
+    );
+  if (property)
+    return { kind: 'property', id: unquote(property[2] ?? ''), value: unquote(property[3] ?? '') };
+  return { kind: 'dates', dates: parseFilter(filter) };
+}
+
+export function matchesMessageFilter(message: StoredMessage, filter: MessageFilter): boolean {
+  if (filter.kind === 'dates') return matchesFilter(message, filter.dates);
+  return message.singleValueExtendedProperties.some(
+    (p) => p.id.toLowerCase() === filter.id.toLowerCase() && p.value === filter.value,
+  );
+}
+
 /** `$orderby receivedDateTime [asc|desc]`; Graph's default order for messages is newest first. */
 export function parseOrderBy(orderBy: string | undefined): 'asc' | 'desc' {
   if (orderBy === undefined || orderBy.trim() === '') return 'desc';

@@ -153,12 +153,23 @@ ${emulatorTenantYaml(emulator, caFile)}routers:
     expect(perMessage[0]).toEqual({ n: MAILS, decisions: MAILS });
 
     // Count the copies that reached each target: every mail exactly once, in its target or in review.
-    const delivered = new Map<string, number>();
-    const count = (subject: string) => delivered.set(subject, (delivered.get(subject) ?? 0) + 1);
+    const delivered = new Map<string, string[]>();
+    const count = (subject: string, where: string) =>
+      delivered.set(subject, [...(delivered.get(subject) ?? []), where]);
     for (const box of targets)
-      for (const m of emulator.listMessages(box, 'inbox')) count(m.subject.replace(/^(VS|FW|Fwd): /i, ''));
-    for (const m of emulator.listMessages(source, reviewFolderId)) count(m.subject);
-    const duplicates = [...delivered].filter(([, n]) => n > 1);
+      for (const m of emulator.listMessages(box, 'inbox'))
+        count(m.subject.replace(/^(VS|FW|Fwd): /i, ''), box);
+    for (const m of emulator.listMessages(source, reviewFolderId)) count(m.subject, 'review');
+    const duplicates = [...delivered].filter(([, places]) => places.length > 1);
+    if (duplicates.length > 0) {
+      // Say what the store knows of each duplicate, so a failure can be understood.
+      const { rows } = await store.query(
+        `SELECT m.subject_masked, d.state, d.outcome, d.target_label, d.attempts, d.reason FROM decisions d
+         JOIN messages m ON m.id = d.message_id WHERE m.subject_masked = ANY($1)`,
+        [duplicates.map(([subject]) => subject)],
+      );
+      console.error('duplicates', JSON.stringify(duplicates), JSON.stringify(rows));
+    }
     expect(duplicates).toEqual([]);
     expect(delivered.size).toBe(MAILS);
     expect(emulator.listMessages('byggesag@fjordby.dk', 'inbox')).toHaveLength(Math.ceil(MAILS / 3));

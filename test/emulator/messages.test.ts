@@ -155,6 +155,34 @@ describe('emulator messages', () => {
     ]);
   });
 
+  it('finds messages by a single-value extended property with $filter=.../Any(...)', async () => {
+    const propertyId = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name MailrouteForward';
+    const [a, b] = emulator
+      .listMessages(box)
+      .filter((m) => m.subject === 'Byggesag 1' || m.subject === 'Byggesag 2');
+    for (const [m, value] of [
+      [a, 'decision-1'],
+      [b, "decision-'2'"],
+    ] as const) {
+      const patched = await client.graph('PATCH', `/users/${box}/messages/${m?.id ?? ''}`, {
+        singleValueExtendedProperties: [{ id: propertyId, value }],
+      });
+      expect(patched.status).toBe(200);
+    }
+    const find = async (value: string) => {
+      const filter = `singleValueExtendedProperties/Any(ep: ep/id eq '${propertyId}' and ep/value eq '${value.replace(/'/g, "''")}')`;
+      const page = await client.graph(
+        'GET',
+        `/users/${box}/messages?$filter=${encodeURIComponent(filter)}&$select=id,subject`,
+      );
+      expect(page.status).toBe(200);
+      return values(page).map((m) => m['subject']);
+    };
+    expect(await find('decision-1')).toEqual(['Byggesag 1']);
+    expect(await find("decision-'2'")).toEqual(['Byggesag 2']);
+    expect(await find('decision-3')).toEqual([]);
+  });
+
   it('answers malformed requests with Graph error bodies', async () => {
     const [stored] = emulator.listMessages(box);
     const badJson = await client.raw(`${emulator.graphUrl}/users/${box}/messages/${stored?.id ?? ''}`, {
