@@ -25,6 +25,8 @@ export interface RequestContext {
   applied: string[];
   appId: string;
   admittedMailbox: string | undefined;
+  /** performance.now() before which the response is not sent (the injected latency). */
+  respondAt: number;
 }
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -52,6 +54,7 @@ export class Emulation {
         applied: [],
         appId: '',
         admittedMailbox: undefined,
+        respondAt: 0,
       };
       this.contexts.set(req, context);
     }

@@ -131,7 +131,10 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
       JSON.stringify({ ServerInfo: { DataCenter: 'Emulator', Slice: 'E', Ring: '0', ScaleUnit: '0' } }),
     );
     if (!req.url.startsWith('/v1.0/')) return;
-    if (options.latencyMs) await sleep(options.latencyMs);
+    // Latency is the time Graph takes to answer, its own work included: the request is served at
+    // once and its response held back until the latency has passed (see onSend).
+    const arrived = performance.now();
+    if (options.latencyMs) context.respondAt = arrived + options.latencyMs;
     context.appId = authenticate(req);
     const prefer = parsePrefer(req.headers.prefer);
     if (prefer.get('idtype')?.toLowerCase() === 'immutableid') context.applied.push('IdType="ImmutableId"');
@@ -141,7 +144,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
       faults.admit(mailbox.address);
       context.admittedMailbox = mailbox.address;
       const latency = faults.latencyMs(mailbox.address);
-      if (latency > 0) await sleep(latency);
+      if (latency > 0) context.respondAt = Math.max(context.respondAt, arrived + latency);
     }
   });
 
@@ -159,6 +162,8 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
   app.addHook('onSend', async (req, reply, payload) => {
     const context = em.request(req);
     if (context.applied.length > 0) reply.header('Preference-Applied', context.applied.join(', '));
+    const wait = context.respondAt - performance.now();
+    if (wait > 0) await sleep(wait);
     release(req);
     return payload;
   });

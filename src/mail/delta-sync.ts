@@ -1,6 +1,6 @@
 import { SyncStateGoneError } from './errors.js';
 import { deltaCursorKey, type DeltaCursorStore } from './ports.js';
-import type { MailboxGateway, MessageSummary, RemovedMessage } from './types.js';
+import type { DeltaPage, MailboxGateway, MessageSummary, RemovedMessage } from './types.js';
 
 export interface DeltaSinkPage {
   mailbox: string;
@@ -64,18 +64,34 @@ export class DeltaSync {
       complete: false,
     };
     let link = await this.cursors.load(key);
+    const fetchPage = (from: string | null) =>
+      this.gateway.deltaPage({ mailbox, folderId, link: from, pageSize: this.options.pageSize });
+    // The next page is asked for while this one is handed over (one request ahead, never more):
+    // Graph's latency then overlaps the sink's work. The cursor still moves only after a page has
+    // been handed over in full.
+    let ahead: Promise<DeltaPage> | undefined;
     for (;;) {
-      let page;
+      let page: DeltaPage;
       try {
-        page = await this.gateway.deltaPage({ mailbox, folderId, link, pageSize: this.options.pageSize });
+        page = await (ahead ?? fetchPage(link));
       } catch (error) {
+        ahead = undefined;
         if (!(error instanceof SyncStateGoneError) || result.resynced) throw error;
         await this.cursors.clear(key);
         link = null;
         result.resynced = true;
         continue;
       }
+      ahead = undefined;
       result.pages += 1;
+      const more =
+        page.nextLink !== null &&
+        (this.options.maxPages === undefined || result.pages < this.options.maxPages);
+      if (more && page.nextLink !== null) {
+        ahead = fetchPage(page.nextLink);
+        // Awaited on the next turn; if the hand-over below fails first, nobody awaits it.
+        ahead.catch(() => undefined);
+      }
       const upserts =
         this.options.skipRouted === false
           ? page.upserts
@@ -94,7 +110,7 @@ export class DeltaSync {
         result.complete = true;
         return result;
       }
-      if (this.options.maxPages !== undefined && result.pages >= this.options.maxPages) return result;
+      if (!more) return result;
       link = page.nextLink;
     }
   }
