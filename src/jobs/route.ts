@@ -281,22 +281,10 @@ export async function routeMessage(
       decision = { ...decision, state: 'acted' };
     }
     if (decision.state === 'acted') {
-      await deps.store.transaction(async (tx) => {
-        await markRecorded(tx, decision.id, deps.owner);
-        await tx.query(
-          `INSERT INTO audit_log (tenant_id, actor, action, subject_type, subject_id, details)
-           VALUES ($1, $2, 'decision.recorded', 'decision', $3, $4)`,
-          [
-            router.tenantId,
-            `worker:${deps.owner}`,
-            String(decision.id),
-            JSON.stringify({
-              outcome: decision.outcome,
-              target: decision.targetLabel,
-              acted: decision.acted,
-            }),
-          ],
-        );
+      await markRecorded(deps.store, decision.id, deps.owner, {
+        tenantId: router.tenantId,
+        actor: `worker:${deps.owner}`,
+        details: { outcome: decision.outcome, target: decision.targetLabel, acted: decision.acted },
       });
       deps.onRecorded?.(router, { ...decision, state: 'recorded' }, decision.receivedAt);
     }

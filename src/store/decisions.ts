@@ -241,16 +241,33 @@ export function markActed(db: Sql, decisionId: number, owner: string): Promise<v
   );
 }
 
-/** acted -> recorded: counted and audited; the lease is released. */
-export function markRecorded(db: Sql, decisionId: number, owner: string): Promise<void> {
-  return advance(
-    db,
-    decisionId,
-    owner,
-    `UPDATE decisions SET state = 'recorded', recorded_at = now(), lease_owner = NULL, lease_until = NULL
-     WHERE id = $1 AND lease_owner = $2 AND state = 'acted'`,
-    [],
+/** The audit entry written with a recorded decision. */
+export interface RecordedAudit {
+  tenantId: string;
+  actor: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * acted -> recorded, with its audit entry, in one statement (so both or neither); the lease is
+ * released.
+ */
+export async function markRecorded(
+  db: Sql,
+  decisionId: number,
+  owner: string,
+  audit: RecordedAudit,
+): Promise<void> {
+  const { rowCount } = await db.query(
+    `WITH recorded AS (
+       UPDATE decisions SET state = 'recorded', recorded_at = now(), lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2 AND state = 'acted'
+       RETURNING id)
+     INSERT INTO audit_log (tenant_id, actor, action, subject_type, subject_id, details)
+     SELECT $3, $4, 'decision.recorded', 'decision', recorded.id::text, $5 FROM recorded`,
+    [decisionId, owner, audit.tenantId, audit.actor, JSON.stringify(audit.details)],
   );
+  if (rowCount !== 1) throw new LeaseLostError(decisionId);
 }
 
 /** Messages recorded but not finished: re-enqueued at start-up (the in-process queue forgets). */

@@ -21,6 +21,7 @@ export {
   listDecisions,
   type DecisionFilter,
   type DecisionView,
+  type RecordedAudit,
   LeaseLostError,
   type ClaimResult,
   type DecidedFields,

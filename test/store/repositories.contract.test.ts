@@ -164,7 +164,15 @@ describe.each(adapters)('store repositories: $name', (adapter) => {
     });
     await expect(markActed(db, first.decision.id, 'w2')).rejects.toBeInstanceOf(LeaseLostError);
     await markActed(db, first.decision.id, 'w1');
-    await markRecorded(db, first.decision.id, 'w1');
+    const audit = { tenantId: 't1', actor: 'worker:w1', details: { outcome: 'routed' } };
+    await expect(markRecorded(db, first.decision.id, 'w2', audit)).rejects.toBeInstanceOf(LeaseLostError);
+    await markRecorded(db, first.decision.id, 'w1', audit);
+    // The audit entry comes with the recorded state, and only from the lease holder.
+    const { rows: entries } = await db.query<{ actor: string; details: unknown }>(
+      `SELECT actor, details FROM audit_log WHERE subject_type = 'decision' AND subject_id = $1`,
+      [String(first.decision.id)],
+    );
+    expect(entries).toEqual([{ actor: 'worker:w1', details: { outcome: 'routed' } }]);
     expect(await claimMessage(db, key('AAMk-3'), 'w2', 60_000)).toMatchObject({
       status: 'done',
       decision: { state: 'recorded', outcome: 'routed', acted: true },
