@@ -80,7 +80,7 @@ describe.each(adapters)('store repositories: $name', (adapter) => {
   });
   beforeEach(async () => {
     await db.query(
-      'TRUNCATE tenants, routers, targets, messages, decisions, delta_tokens, subscriptions CASCADE',
+      'TRUNCATE tenants, routers, targets, rules, messages, decisions, delta_tokens, subscriptions CASCADE',
     );
     await syncConfiguredRouters(db, config('shadow'));
   });
@@ -139,6 +139,44 @@ describe.each(adapters)('store repositories: $name', (adapter) => {
       { label: 'byggesag', enabled: true },
       { label: 'skat', enabled: false },
     ]);
+  });
+
+  it('versions the rules: a new or changed rule gets a new version with who, a removed one a disabled version', async () => {
+    const withRules = (rules: string) =>
+      parseConfig(
+        configText('shadow').replace('    targets:', `    rules:\n${rules}\n    targets:`),
+        'rules.yaml',
+        { S: 'x' },
+      );
+    const carport = `      - { name: carport, kind: override, target: byggesag, when: { subject: { contains: carport } } }`;
+    const skat = `      - { name: skat, kind: fallback, target: skat, when: { senderDomain: skat.dk } }`;
+    const versions = async () =>
+      (
+        await db.query<{
+          name: string;
+          version: number;
+          enabled: boolean;
+          created_by: string;
+          position: number;
+        }>(`SELECT name, version, enabled, created_by, position FROM rules ORDER BY name, version`)
+      ).rows;
+    await syncConfiguredRouters(db, withRules(`${carport}\n${skat}`));
+    await syncConfiguredRouters(db, withRules(`${carport}\n${skat}`)); // unchanged: no new version
+    expect(await versions()).toEqual([
+      { name: 'carport', version: 1, enabled: true, created_by: 'configuration rules.yaml', position: 0 },
+      { name: 'skat', version: 1, enabled: true, created_by: 'configuration rules.yaml', position: 1 },
+    ]);
+    await syncConfiguredRouters(db, withRules(carport.replace('contains: carport', 'contains: garage')));
+    expect((await versions()).map((v) => [v.name, v.version, v.enabled])).toEqual([
+      ['carport', 1, true],
+      ['carport', 2, true],
+      ['skat', 1, true],
+      ['skat', 2, false],
+    ]);
+    const { rows } = await db.query<{ definition: { when: unknown } }>(
+      `SELECT definition FROM rules WHERE name = 'carport' AND version = 2`,
+    );
+    expect(rows[0]?.definition.when).toEqual({ subject: { contains: 'garage' } });
   });
 
   it('records incoming messages once', async () => {
