@@ -33,6 +33,7 @@ const MESSAGE_PROPERTIES = [
   'bccRecipients',
   'replyTo',
   'flag',
+  'internetMessageHeaders',
 ] as const;
 const MESSAGE_PROPERTY_SET = new Set(MESSAGE_PROPERTIES.map((p) => p.toLowerCase()));
 
@@ -213,8 +214,8 @@ export function messageJson(
     bccRecipients: m.bccRecipients,
     replyTo: m.replyTo,
     flag: { flagStatus: 'notFlagged' },
+    internetMessageHeaders: m.internetMessageHeaders,
   };
-  // Graph leaves uniqueBody out unless it is selected.
   let json: Record<string, unknown>;
   if (options.select) {
     json = { '@odata.etag': full['@odata.etag'], id: m.id };
@@ -223,7 +224,9 @@ export function messageJson(
       if (key) json[key] = full[key];
     }
   } else {
+    // Graph leaves uniqueBody and internetMessageHeaders out unless they are selected.
     delete full['uniqueBody'];
+    delete full['internetMessageHeaders'];
     json = full;
   }
   if (options.expandProperties) {

@@ -205,6 +205,7 @@ export class MailStore {
       throw new Error(`invalid receivedDateTime '${input.receivedDateTime}'`);
     const receivedIso = received.toISOString().replace(/\.\d{3}Z$/, 'Z');
     const from = recipient(input.from);
+    const internetMessageId = input.internetMessageId ?? `<${randomUUID()}@emulator.mailroute.local>`;
     const attachments: EmulatorAttachment[] = (input.attachments ?? []).map((a) => ({
       id: newGraphId('AAMkAA'),
       name: a.name,
@@ -227,7 +228,15 @@ export class MailStore {
         replyTo: [],
         categories: [],
         singleValueExtendedProperties: [],
-        internetMessageId: input.internetMessageId ?? `<${randomUUID()}@emulator.mailroute.local>`,
+        internetMessageId,
+        internetMessageHeaders: [
+          { name: 'Message-ID', value: internetMessageId },
+          { name: 'Date', value: received.toUTCString() },
+          { name: 'From', value: input.from },
+          { name: 'To', value: (input.to ?? [mailbox.address]).join(', ') },
+          { name: 'Subject', value: input.subject },
+          ...(input.headers ?? []),
+        ],
         conversationId: newGraphId('AAQkA'),
         receivedDateTime: receivedIso,
         sentDateTime: receivedIso,

@@ -41,6 +41,8 @@ export interface EmulatorMessageInput {
   receivedDateTime?: string;
   internetMessageId?: string;
   attachments?: { name: string; contentType: string; size: number }[];
+  /** Headers besides the standard ones (Message-ID, Date, From, To, Subject) the emulator writes. */
+  headers?: { name: string; value: string }[];
 }
 
 export interface EmailAddress {
@@ -92,6 +94,8 @@ export interface EmulatorMessage {
   isDraft: boolean;
   importance: 'low' | 'normal' | 'high';
   attachments: EmulatorAttachment[];
+  /** The Internet message headers of received mail (Graph has none for drafts). */
+  internetMessageHeaders?: { name: string; value: string }[];
 }
 
 export interface FaultSpec {

@@ -99,7 +99,7 @@ async function decideMessage(
     subject: normalized.subject,
     body: normalized.text,
     attachments: normalized.attachments,
-    headers: {},
+    headers: message.headers,
     receivedAt: new Date(message.receivedDateTime ?? decision.receivedAt),
   };
   const override = evaluateRules(router.rules, 'override', ruleMail);

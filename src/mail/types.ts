@@ -51,6 +51,8 @@ export interface MailMessage extends MessageSummary {
   /** Body as HTML when the message has one. */
   bodyHtml: string | null;
   attachments: AttachmentInfo[];
+  /** Internet message headers by lower-case name (repeated headers joined with ", "). */
+  headers: Record<string, string>;
 }
 
 export interface RemovedMessage {

@@ -52,6 +52,7 @@ ${emulatorTenantYaml(emulator, caFile)}routers:
     rules:
       - { name: carport, kind: override, target: byggesag, when: { subject: { contains: carport } } }
       - { name: p-afgift, kind: fallback, target: parkering, when: { body: { regex: "p-?afgift", flags: i } } }
+      - { name: byg-sag, kind: override, target: byggesag, when: { header: { name: X-Kommune-Sag, value: { regex: "^BYG-" } } } }
 `,
       'e2e.yaml',
       { EMULATOR_SECRET: 'demo-secret', MAILROUTE_WEBHOOK_CLIENT_STATE: 'e2e-client-state-0123456789' },
@@ -138,5 +139,24 @@ ${emulatorTenantYaml(emulator, caFile)}routers:
     expect(emulator.listMessages('parkering@fjordby.dk', 'inbox')).toHaveLength(MAILS / 3);
     const { rows } = await mailroute.store.query<{ n: number }>(`SELECT count(*) AS n FROM decisions`);
     expect(rows[0]?.n).toBe(MAILS);
+  });
+
+  it('routes by an Internet message header when a rule says so', async () => {
+    const id = emulator.deliver(source, {
+      subject: 'Svar på høring',
+      body: 'Hermed vores bemærkninger.',
+      from: 'Rådgiver <raadgiver@example.dk>',
+      headers: [{ name: 'X-Kommune-Sag', value: 'BYG-2026-0042' }],
+    });
+    await eventually('the header-routed mail to be recorded', async () => {
+      const decision = await mailroute.store.query<{ reason: string; rule_hits: { override: string[] } }>(
+        `SELECT d.reason, d.rule_hits FROM decisions d JOIN messages m ON m.id = d.message_id
+         WHERE m.graph_id = $1 AND d.state = 'recorded'`,
+        [id],
+      );
+      return decision.rows[0];
+    }).then((d) => expect(d.rule_hits.override).toEqual(['byg-sag']));
+    const forwarded = emulator.listMessages('byggesag@fjordby.dk', 'inbox').map((m) => m.subject);
+    expect(forwarded.some((s) => s.endsWith('Svar på høring'))).toBe(true);
   });
 });

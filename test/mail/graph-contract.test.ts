@@ -69,8 +69,17 @@ describe('messages', () => {
       attachments: [{ name: 'tegning.pdf', contentType: 'application/pdf', size: 12345 }],
       cc: ['kopi@example.dk'],
       internetMessageId: '<abc@example.dk>',
+      headers: [
+        { name: 'Auto-Submitted', value: 'auto-replied' },
+        { name: 'Received', value: 'from a' },
+        { name: 'Received', value: 'from b' },
+      ],
     });
     const message = await gateway.getMessage(source, id);
+    // Header rules see the Internet message headers, by lower-case name.
+    expect(message.headers['auto-submitted']).toBe('auto-replied');
+    expect(message.headers['message-id']).toBe('<abc@example.dk>');
+    expect(message.headers['received']).toBe('from a, from b');
     expect(message.id).toBe(id);
     expect(message.subject).toBe('Byggetilladelse carport');
     expect(message.from).toEqual({ name: 'Jens Hansen', address: 'jens@example.dk' });

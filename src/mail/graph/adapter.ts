@@ -90,6 +90,7 @@ const messageFields = [
   'ccRecipients',
   'sentDateTime',
   'body',
+  'internetMessageHeaders',
 ];
 
 export interface GraphGatewayOptions extends GraphAuthOptions {

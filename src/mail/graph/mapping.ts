@@ -142,12 +142,25 @@ export function toMessage(
     bodyText,
     bodyHtml,
     attachments: toAttachments(attachments),
+    headers: toHeaders(message.internetMessageHeaders),
   };
   const sender = toAddress(message.sender);
   if (sender) result.sender = sender;
   const sent = str(message.sentDateTime);
   if (sent) result.sentDateTime = sent;
   return result;
+}
+
+/** Graph's `internetMessageHeaders` ([{name, value}], absent for drafts) by lower-case name. */
+export function toHeaders(value: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of Array.isArray(value) ? value.filter(isObject) : []) {
+    const name = str(h.name)?.toLowerCase();
+    const text = str(h.value) ?? '';
+    if (!name) continue;
+    headers[name] = headers[name] === undefined ? text : `${headers[name]}, ${text}`;
+  }
+  return headers;
 }
 
 export function toAttachments(value: unknown): AttachmentInfo[] {
