@@ -11,8 +11,13 @@ import {
   type RouterRuntime,
 } from '../jobs/index.js';
 import type { Logger } from '../log/index.js';
-import { SubscriptionManager, type ChangeNotification, type LifecycleNotification } from '../mail/index.js';
-import { createMetricsRegistry, Gauge, type Registry } from '../metrics/index.js';
+import {
+  SubscriptionManager,
+  type ChangeNotification,
+  type GraphMailboxGateway,
+  type LifecycleNotification,
+} from '../mail/index.js';
+import { Counter, createMetricsRegistry, Gauge, type Registry } from '../metrics/index.js';
 import {
   createJobQueue,
   mailboxGroupKey,
@@ -129,6 +134,34 @@ export async function startMailroute(
     },
   });
   const metrics = routingMetrics(registry);
+  // Graph's own counts per tenant (app registration), as the gateways keep them.
+  const graphCounter = (name: string, help: string, read: (s: GraphMailboxGateway['stats']) => number) => {
+    const seen = new Map<string, number>();
+    new Counter({
+      name,
+      help,
+      labelNames: ['tenant'],
+      registers: [registry],
+      collect() {
+        for (const [tenant, gateway] of gateways) {
+          const now = read(gateway.stats);
+          this.inc({ tenant }, now - (seen.get(tenant) ?? 0));
+          seen.set(tenant, now);
+        }
+      },
+    });
+  };
+  graphCounter('mailroute_graph_requests_total', 'HTTP requests sent to Microsoft Graph', (s) => s.requests);
+  graphCounter(
+    'mailroute_graph_throttled_total',
+    'Graph answers of 429 (throttled), $batch inner requests included',
+    (s) => s.throttled,
+  );
+  graphCounter(
+    'mailroute_graph_retries_total',
+    'Graph requests sent again (429, 5xx, broken connections)',
+    (s) => s.retries,
+  );
 
   const folderId = folderResolver();
   const cachedRouterState = routerStateCache(store, 5_000);

@@ -16,8 +16,8 @@ function credentialOf(tenant: TenantConfig, secrets: Record<string, string>): Gr
 }
 
 /** One Graph gateway per tenant (its own app registration, token cache and per-mailbox limits). */
-export function createGateways(config: Config): Map<string, MailboxGateway> {
-  const gateways = new Map<string, MailboxGateway>();
+export function createGateways(config: Config): Map<string, GraphMailboxGateway> {
+  const gateways = new Map<string, GraphMailboxGateway>();
   for (const tenant of config.tenants) {
     gateways.set(
       tenant.id,

@@ -129,6 +129,9 @@ ${emulatorTenantYaml(emulator, caFile)}routers:
     expect(metrics).toContain(
       `mailroute_messages_total{router="fjordby/post",outcome="review",acted="true"} ${MAILS / 3}`,
     );
+    // Graph's own counts: every request was counted, none of them throttled (no faults here).
+    expect(metrics).toMatch(/^mailroute_graph_requests_total\{tenant="fjordby"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^mailroute_graph_throttled_total\{tenant="fjordby"\} 0$/m);
     expect(logs.join('')).not.toContain('borger1@example.dk');
   });
 
