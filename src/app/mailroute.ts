@@ -186,13 +186,19 @@ export async function startMailroute(
   );
 
   // A delta round talks to the source mailbox too: it takes one of the mailbox's slots, like a
-  // route job, so that all processes together stay within Graph's 4 concurrent requests.
-  const enqueueSync = async (router: RouterRuntime) => {
+  // route job, so that all processes together stay within Graph's 4 concurrent requests. The same
+  // id for scheduled and on-demand rounds keeps two rounds of one router from overlapping.
+  const syncJob = (router: RouterRuntime) => {
     const payload = { tenantId: router.tenantId, routerId: router.routerId };
-    await queue.enqueue('mailbox.sync', payload, {
+    const options = {
       jobId: mailrouteJobIds.mailboxSync(payload),
       groupKey: mailboxGroupKey(router.tenantId, router.sourceMailbox),
-    });
+    };
+    return { payload, options };
+  };
+  const enqueueSync = async (router: RouterRuntime) => {
+    const { payload, options } = syncJob(router);
+    await queue.enqueue('mailbox.sync', payload, options);
   };
 
   const handlers: JobHandlers<MailrouteCatalogue> = {
@@ -303,17 +309,9 @@ export async function startMailroute(
         await queue.enqueue('subscriptions.renew', {}, { jobId: mailrouteJobIds.subscriptionsRenew() });
       }
       for (const router of routers.values()) {
-        const payload = { tenantId: router.tenantId, routerId: router.routerId };
-        await queue.schedule(
-          mailrouteJobIds.mailboxSync(payload),
-          'mailbox.sync',
-          payload,
-          everySeconds(config.ingest.periodicSyncSeconds),
-          {
-            jobId: mailrouteJobIds.mailboxSync(payload),
-            groupKey: mailboxGroupKey(router.tenantId, router.sourceMailbox),
-          },
-        );
+        const { payload, options } = syncJob(router);
+        const every = everySeconds(config.ingest.periodicSyncSeconds);
+        await queue.schedule(options.jobId, 'mailbox.sync', payload, every, options);
         await enqueueSync(router);
       }
       // The in-process queue forgets on a crash; the store remembers what is unfinished.

@@ -14,7 +14,6 @@ import {
   LeaseLostError,
   markActed,
   markRecorded,
-  routerState,
   saveDecided,
   type Database,
   type DecidedFields,
@@ -37,8 +36,8 @@ export interface RouteDependencies {
   onRecorded?(router: RouterRuntime, decision: DecisionRecord, receivedAt: Date): void;
   /** Resolves a folder name of a mailbox to its id (cached by the caller). */
   folderId(router: RouterRuntime, mailbox: string, name: string): Promise<string>;
-  /** The router's mode as stored (default: read from the store for every mail). */
-  routerState?(tenantId: string, routerId: string): Promise<RouterState | null>;
+  /** The router's mode as stored (the caller may cache it briefly). */
+  routerState(tenantId: string, routerId: string): Promise<RouterState | null>;
 }
 
 export interface RoutePayload {
@@ -121,9 +120,7 @@ async function decideMessage(
   const d: Decision = decide({ policy: router.policy, override, model, fallback });
 
   // Switching a router from shadow to active acts only on mail that arrived after the switch.
-  const state = await (deps.routerState
-    ? deps.routerState(router.tenantId, router.routerId)
-    : routerState(deps.store, router.tenantId, router.routerId));
+  const state = await deps.routerState(router.tenantId, router.routerId);
   const receivedAt = ruleMail.receivedAt;
   // Graph gives receivedDateTime in whole seconds: compare at that precision.
   const activeSince = state ? Math.floor(state.modeChangedAt.getTime() / 1000) * 1000 : Infinity;

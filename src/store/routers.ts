@@ -61,19 +61,12 @@ export async function syncConfiguredRouters(
   }
 }
 
-interface RuleRow {
-  name: string;
-  version: number;
-  position: number;
-  definition: unknown;
-  enabled: boolean;
-}
-
 /**
  * Rules are versioned: a rule that is new, or changed (definition, position, on/off) since its
  * latest version, gets a new version, with who (the configuration file) and when; a rule that left
- * the configuration gets a disabled version. Several processes starting at once write each
- * version once (the primary key). The rules were compiled (validated) before this runs.
+ * the configuration gets a disabled version. PostgreSQL compares the definitions (as jsonb), and
+ * several processes starting at once write each version once (the primary key). The rules were
+ * compiled (validated) before this runs.
  */
 async function syncRuleVersions(
   db: Sql,
@@ -82,59 +75,38 @@ async function syncRuleVersions(
   rules: readonly unknown[],
   createdBy: string,
 ): Promise<void> {
-  const { rows } = await db.query<RuleRow>(
-    `SELECT DISTINCT ON (name) name, version, position, definition, enabled FROM rules
-     WHERE tenant_id = $1 AND router_id = $2 ORDER BY name, version DESC`,
-    [tenantId, routerId],
-  );
-  const latest = new Map(rows.map((r) => [r.name, r]));
-  const write = (name: string, kind: string, position: number, definition: unknown, enabled: boolean) =>
+  const newVersion = (name: string, kind: string, position: number, definition: string, enabled: boolean) =>
     db.query(
-      `INSERT INTO rules (tenant_id, router_id, name, version, kind, position, definition, enabled, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-      [
-        tenantId,
-        routerId,
-        name,
-        (latest.get(name)?.version ?? 0) + 1,
-        kind,
-        position,
-        JSON.stringify(definition),
-        enabled,
-        createdBy,
-      ],
+      `WITH latest AS (
+         SELECT version, position, definition, enabled FROM rules
+         WHERE tenant_id = $1 AND router_id = $2 AND name = $3 ORDER BY version DESC LIMIT 1)
+       INSERT INTO rules (tenant_id, router_id, name, version, kind, position, definition, enabled, created_by)
+       SELECT $1, $2, $3, coalesce((SELECT version FROM latest), 0) + 1, $4, $5, $6::jsonb, $7, $8
+       WHERE NOT EXISTS (
+         SELECT 1 FROM latest WHERE position = $5 AND definition = $6::jsonb AND enabled = $7)
+       ON CONFLICT DO NOTHING`,
+      [tenantId, routerId, name, kind, position, definition, enabled, createdBy],
     );
-  const configured = new Set<string>();
+  const names: string[] = [];
   for (const [position, rule] of rules.entries()) {
     const { name, kind, enabled } = rule as { name: string; kind: string; enabled?: boolean };
-    configured.add(name);
-    const before = latest.get(name);
-    const on = enabled !== false;
-    const same =
-      before !== undefined &&
-      before.position === position &&
-      before.enabled === on &&
-      JSON.stringify(before.definition) === JSON.stringify(normalizedJson(rule));
-    if (!same) await write(name, kind, position, rule, on);
+    names.push(name);
+    await newVersion(name, kind, position, JSON.stringify(rule), enabled !== false);
   }
-  for (const before of latest.values()) {
-    if (!configured.has(before.name) && before.enabled) {
-      const { kind } = before.definition as { kind: string };
-      await write(before.name, kind, before.position, before.definition, false);
-    }
-  }
-}
-
-/** JSON as jsonb gives it back (keys sorted by length, then bytes), so definitions compare equal. */
-function normalizedJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalizedJson);
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0,
-    );
-    return Object.fromEntries(entries.map(([k, v]) => [k, normalizedJson(v)]));
-  }
-  return value;
+  // Rules no longer configured whose latest version is still enabled: a disabled version each.
+  const { rows: removed } = await db.query<{
+    name: string;
+    kind: string;
+    position: number;
+    definition: unknown;
+  }>(
+    `SELECT name, kind, position, definition FROM (
+       SELECT DISTINCT ON (name) name, kind, position, definition, enabled FROM rules
+       WHERE tenant_id = $1 AND router_id = $2 ORDER BY name, version DESC) latest
+     WHERE enabled AND NOT (name = ANY($3::text[]))`,
+    [tenantId, routerId, names],
+  );
+  for (const r of removed) await newVersion(r.name, r.kind, r.position, JSON.stringify(r.definition), false);
 }
 
 export interface RouterState {
