@@ -48,11 +48,14 @@ export function verifyRsaSignature(jwt: DecodedJwt, key: KeyObject): boolean {
   return false;
 }
 
+const VERIFIED_TOKENS_KEPT = 1_000;
+
 /** The emulator's token-signing key (RS256, like Entra ID), published at the JWKS URI. */
 export class TokenSigner {
   readonly kid: string;
   private readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
+  private readonly verified = new Map<string, JwtPayload>();
 
   constructor() {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -68,10 +71,19 @@ export class TokenSigner {
     return `${input}.${b64url(sign('sha256', Buffer.from(input), this.privateKey))}`;
   }
 
+  /**
+   * The payload if `token` carries this key's signature. A client sends the same token with every
+   * request for an hour, so good signatures are remembered (the caller still checks the lifetime).
+   */
   verify(token: string): JwtPayload | undefined {
+    const known = this.verified.get(token);
+    if (known) return known;
     const jwt = decodeJwt(token);
     if (!jwt || jwt.header['alg'] !== 'RS256') return undefined;
-    return verifyRsaSignature(jwt, this.publicKey) ? jwt.payload : undefined;
+    if (!verifyRsaSignature(jwt, this.publicKey)) return undefined;
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.clear();
+    this.verified.set(token, jwt.payload);
+    return jwt.payload;
   }
 
   jwks(): { keys: Record<string, unknown>[] } {

@@ -30,6 +30,7 @@ export interface CreateSubscriptionInput {
 }
 
 const invalid = (message: string): GraphError => new GraphError(400, 'InvalidRequest', message);
+const NOTIFICATIONS_PER_POST = 100;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -39,6 +40,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class SubscriptionManager {
   private readonly subscriptions = new Map<string, EmulatorSubscription>();
   private readonly pending = new Set<Promise<void>>();
+  private readonly outbox = new Map<string, object[]>();
   private readonly dispatcher: Agent;
 
   constructor(
@@ -240,9 +242,32 @@ export class SubscriptionManager {
       ) {
         copies = 2;
       }
-      for (let i = 0; i < copies; i++)
-        void this.track(this.post(subscription.notificationUrl, { value: [notification] }));
+      for (let i = 0; i < copies; i++) this.send(subscription.notificationUrl, notification);
     }
+  }
+
+  /**
+   * Queues a notification for its URL. Like Graph, the emulator batches the notifications that
+   * arise together (here: in one turn of the event loop) into one POST, up to
+   * NOTIFICATIONS_PER_POST each: a burst of mail is a few POSTs, not one per message.
+   */
+  private send(url: string, notification: object): void {
+    const queued = this.outbox.get(url);
+    if (queued) {
+      queued.push(notification);
+      return;
+    }
+    this.outbox.set(url, [notification]);
+    if (this.outbox.size === 1) setImmediate(() => this.sendQueued());
+  }
+
+  private sendQueued(): void {
+    for (const [url, notifications] of this.outbox) {
+      for (let i = 0; i < notifications.length; i += NOTIFICATIONS_PER_POST) {
+        void this.track(this.post(url, { value: notifications.slice(i, i + NOTIFICATIONS_PER_POST) }));
+      }
+    }
+    this.outbox.clear();
   }
 
   async lifecycle(id: string, event: LifecycleEvent): Promise<void> {
@@ -272,6 +297,7 @@ export class SubscriptionManager {
   }
 
   async flush(): Promise<void> {
+    this.sendQueued();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 

@@ -11,6 +11,8 @@ let client: TestClient;
 class Receiver {
   readonly notifications: Record<string, unknown>[] = [];
   readonly validations: string[] = [];
+  /** Notification POSTs answered with 202. */
+  posts = 0;
   /** Status codes to answer for the next notification posts (then 202). */
   failNext: number[] = [];
   echo = true;
@@ -39,6 +41,7 @@ class Receiver {
     if (status !== undefined) return [status, 'text/plain', ''];
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value: Record<string, unknown>[] };
     this.notifications.push(...body.value);
+    this.posts += 1;
     return [202, 'text/plain', ''];
   }
 
@@ -127,6 +130,21 @@ describe('emulator subscriptions', () => {
     expect(Date.parse(String(renewed.body['expirationDateTime']))).toBeGreaterThan(Date.now() + 500 * 60_000);
     expect((await client.graph('DELETE', `/subscriptions/${id}`)).status).toBe(204);
     expect((await client.graph('GET', `/subscriptions/${id}`)).status).toBe(404);
+  });
+
+  it('batches the notifications of mail that arrives together, up to 100 per POST', async () => {
+    const sub = await subscribe();
+    receiver.notifications.length = 0;
+    receiver.posts = 0;
+    const ids = Array.from({ length: 250 }, (_, i) =>
+      emulator.deliver(box, { subject: `burst ${i}`, body: 'b', from: 'a@example.org' }),
+    );
+    await emulator.flushNotifications();
+    expect(receiver.posts).toBe(3);
+    expect(receiver.notifications.map((n) => (n['resourceData'] as Record<string, unknown>)['id'])).toEqual(
+      ids,
+    );
+    await client.graph('DELETE', `/subscriptions/${String(sub.body['id'])}`);
   });
 
   it('drops or duplicates notifications when the fault says so', async () => {
