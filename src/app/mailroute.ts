@@ -198,7 +198,8 @@ export async function startMailroute(
   };
   const enqueueSync = async (router: RouterRuntime) => {
     const { payload, options } = syncJob(router);
-    await queue.enqueue('mailbox.sync', payload, options);
+    // Ahead of any backlog of route jobs: new mail is found at once, and every mailbox gets going.
+    await queue.enqueue('mailbox.sync', payload, { ...options, first: true });
   };
 
   const handlers: JobHandlers<MailrouteCatalogue> = {
@@ -255,16 +256,22 @@ export async function startMailroute(
   };
 
   const onChanges = async (changes: ChangeNotification[]) => {
-    for (const change of changes) {
+    // A POST often carries many notifications of one mailbox: one sync request per router covers them.
+    const changed = new Set<RouterRuntime>();
+    for (const subscriptionId of new Set(changes.map((c) => c.subscriptionId))) {
       for (const [tenantId, manager] of subscriptionManagers) {
-        const folder = await manager.folderFor(change.subscriptionId);
+        const folder = await manager.folderFor(subscriptionId);
         if (!folder) continue;
         for (const router of routers.values()) {
-          if (router.tenantId !== tenantId || router.sourceMailbox !== folder.mailbox.toLowerCase()) continue;
-          await requestSync(store, tenantId, router.routerId);
-          await enqueueSync(router);
+          if (router.tenantId === tenantId && router.sourceMailbox === folder.mailbox.toLowerCase()) {
+            changed.add(router);
+          }
         }
       }
+    }
+    for (const router of changed) {
+      await requestSync(store, router.tenantId, router.routerId);
+      await enqueueSync(router);
     }
   };
   const onLifecycle = async (events: LifecycleNotification[]) => {

@@ -63,6 +63,7 @@ export function checkOptions(options: {
   delayMs?: number;
   groupKey?: string;
   attempts?: number;
+  first?: boolean;
 }): void {
   if (options.jobId !== undefined && options.jobId.length === 0)
     throw new InvalidJobError('jobId must not be empty');

@@ -168,6 +168,7 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     if (options.groupKey !== undefined) envelope.groupKey = options.groupKey;
     if (options.delayMs !== undefined) jobOptions.delay = options.delayMs;
     if (options.attempts !== undefined) jobOptions.attempts = options.attempts;
+    if (options.first === true) jobOptions.lifo = true;
     const job = await this.queue.add(name, envelope, jobOptions);
     if (options.jobId !== undefined) return options.jobId;
     if (job.id === undefined) throw new QueueUnavailableError('BullMQ returned no job id');

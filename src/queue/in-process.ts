@@ -107,7 +107,8 @@ export class InProcessJobQueue<C extends JobCatalogue> implements JobQueue<C> {
       envelope,
       attempts: options.attempts ?? this.options.attempts,
       attemptsMade: 0,
-      runAt: Date.now() + (options.delayMs ?? 0),
+      // Due since forever: before every waiting job (FIFO among jobs enqueued first).
+      runAt: options.first === true && !options.delayMs ? 0 : Date.now() + (options.delayMs ?? 0),
       seq: this.seq,
     };
     this.byId.set(id, job);

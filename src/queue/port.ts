@@ -67,6 +67,11 @@ export interface EnqueueOptions {
   groupKey?: string;
   /** Overrides the queue's default number of attempts for thrown errors. */
   attempts?: number;
+  /**
+   * Runs before the jobs already waiting (BullMQ: LIFO). For short jobs that unlock others: a
+   * mailbox sync finds the mail that a backlog of route jobs would otherwise hide for seconds.
+   */
+  first?: boolean;
 }
 
 export interface ScheduleOptions {

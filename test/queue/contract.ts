@@ -243,6 +243,22 @@ export function queueContract(kind: Kind): void {
       expect(probe.max.get('all')).toBe(3);
     });
 
+    it('runs a job enqueued first before the jobs already waiting', async () => {
+      const queue = open();
+      const order: number[] = [];
+      for (let n = 0; n < 5; n += 1) await queue.enqueue('work', { n });
+      await queue.enqueue('work', { n: 99 }, { first: true });
+      await queue.start(
+        handlers(({ n }) => {
+          order.push(n);
+          return Promise.resolve(done);
+        }),
+        { concurrency: 1 },
+      );
+      await waitFor('all finished', () => order.length === 6);
+      expect(order).toEqual([99, 0, 1, 2, 3, 4]);
+    });
+
     it('never runs more jobs of one group at once than the group limit, while other groups go on', async () => {
       const queue = open({ groupLimit: 2 });
       const probe = new ConcurrencyProbe();
