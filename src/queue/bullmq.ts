@@ -23,7 +23,8 @@ import {
 } from './attempt.js';
 import { parseCron } from './cron.js';
 import { QueueStateError, QueueUnavailableError } from './errors.js';
-import { RedisGroupLimiter } from './group-limiter.js';
+import { GroupHandover } from './group-handover.js';
+import { RedisGroupLimiter, type GroupLease } from './group-limiter.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEADLINE_MS,
@@ -91,6 +92,7 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
   private readonly client: Redis;
   private readonly queue: Queue<Envelope, void, string>;
   private readonly limiter: RedisGroupLimiter;
+  private readonly handover: GroupHandover;
   private readonly inFlight = new Set<AbortController>();
   private worker: Worker<Envelope, void, string> | undefined;
   private workerClient: Redis | undefined;
@@ -130,6 +132,7 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
       4 * options.groupRecheckMs + options.groupLeaseMs,
       logger,
     );
+    this.handover = new GroupHandover(options.groupLimit);
   }
 
   private connected(): void {
@@ -280,10 +283,11 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     }
 
     const groupKey = envelope.groupKey;
-    const lease =
-      groupKey === undefined
-        ? undefined
-        : await this.limiter.acquire(groupKey, queueJobId, `${queueJobId}:${token}`);
+    const holder = `${queueJobId}:${token}`;
+    let lease = groupKey === undefined ? undefined : await this.limiter.acquire(groupKey, queueJobId, holder);
+    if (groupKey !== undefined && !lease && this.handover.hasRoom(groupKey)) {
+      lease = await this.waitForSlot(groupKey, queueJobId, holder);
+    }
     if (groupKey !== undefined && !lease) {
       // Group full: park the job in delayed (moveToDelayed does not use up an attempt) until a
       // slot frees. Delayed first, then parked, so a job handed out for waking is always promotable.
@@ -326,20 +330,61 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
       }
     } finally {
       this.inFlight.delete(release);
-      if (lease && groupKey !== undefined) {
-        try {
-          const wake = await lease.release();
-          if (wake !== undefined) await this.wake(groupKey, wake, log);
-        } catch (error) {
-          // The lease lapses on its own and parked jobs recheck after groupRecheckMs.
-          log.warn({ err: error }, 'group lease release failed');
-        }
-      }
+      if (lease && groupKey !== undefined) await this.passOn(groupKey, lease, log);
     }
   }
 
-  /** Promotes a parked job to waiting; if it is gone (already woken, removed), wakes the next one. */
-  private async wake(groupKey: string, first: string, log: Logger): Promise<void> {
+  /**
+   * The group is full: waits in this process for a finishing job's lease (handed over, no Redis
+   * round trip), trying Redis now and then (at most a second apart) for a slot another process
+   * freed. Undefined after about `groupRecheckMs`, or within a second of the queue stopping: the
+   * job then parks.
+   */
+  private async waitForSlot(
+    groupKey: string,
+    jobId: string,
+    holder: string,
+  ): Promise<GroupLease | undefined> {
+    const deadline = Date.now() + this.options.groupRecheckMs;
+    for (let pollMs = 50; !this.stopping && Date.now() < deadline; pollMs = Math.min(2 * pollMs, 1_000)) {
+      const handed = await this.handover.wait(groupKey, Math.min(pollMs, deadline - Date.now()));
+      if (handed) {
+        // It may have parked in an earlier attempt; it holds a slot now.
+        await this.limiter.unpark(groupKey, jobId);
+        return handed;
+      }
+      if (this.stopping) return undefined;
+      const lease = await this.limiter.acquire(groupKey, jobId, holder);
+      if (lease) return lease;
+    }
+    return undefined;
+  }
+
+  /**
+   * A job of the group is done with its slot: the slot goes to a job waiting here, and a parked job
+   * is promoted to take that waiter's place; with nobody waiting, the slot is released and the
+   * longest-parked job woken.
+   */
+  private async passOn(groupKey: string, lease: GroupLease, log: Logger): Promise<void> {
+    try {
+      if (this.handover.handOver(groupKey, lease)) {
+        const parked = await this.limiter.popParked(groupKey);
+        if (parked !== undefined) await this.wake(groupKey, parked, log, false);
+        return;
+      }
+      const wake = await lease.release();
+      if (wake !== undefined) await this.wake(groupKey, wake, log);
+    } catch (error) {
+      // The lease lapses on its own and parked jobs recheck after groupRecheckMs.
+      log.warn({ err: error }, 'group lease hand-over or release failed');
+    }
+  }
+
+  /**
+   * Promotes a parked job to waiting; if it is gone (already woken, removed), wakes the next one
+   * (only if a slot is free, unless `slotFree` is false: then it only refills the waiters).
+   */
+  private async wake(groupKey: string, first: string, log: Logger, slotFree = true): Promise<void> {
     let next: string | undefined = first;
     for (let tries = 0; next !== undefined && tries < 5; tries += 1) {
       const parked = await this.queue.getJob(next);
@@ -351,7 +396,7 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
           // Not delayed any more: it woke up on its own. Try the next parked job.
         }
       }
-      next = await this.limiter.wakeNext(groupKey);
+      next = slotFree ? await this.limiter.wakeNext(groupKey) : await this.limiter.popParked(groupKey);
     }
     if (next !== undefined) log.debug({ groupKey }, 'no parked job could be woken');
   }

@@ -68,7 +68,19 @@ function asJobId(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+type Script = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
+
+/** A Lua script sent once and then called by its SHA (ioredis re-sends it if Redis forgot it). */
+function defineScript(redis: Redis, name: string, keys: number, lua: string): Script {
+  redis.defineCommand(name, { numberOfKeys: keys, lua });
+  const command = (redis as unknown as Record<string, Script | undefined>)[name];
+  if (!command) throw new Error(`ioredis did not define the script ${name}`);
+  return command.bind(redis);
+}
+
 export class RedisGroupLimiter {
+  private readonly scripts: Record<'acquire' | 'renew' | 'release' | 'park' | 'wake', Script>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keyBase: string,
@@ -76,7 +88,15 @@ export class RedisGroupLimiter {
     private readonly leaseMs: number,
     private readonly parkTtlMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.scripts = {
+      acquire: defineScript(redis, 'mailrouteGroupAcquire', 2, ACQUIRE),
+      renew: defineScript(redis, 'mailrouteGroupRenew', 1, RENEW),
+      release: defineScript(redis, 'mailrouteGroupRelease', 2, RELEASE),
+      park: defineScript(redis, 'mailrouteGroupPark', 2, PARK),
+      wake: defineScript(redis, 'mailrouteGroupWake', 2, WAKE),
+    };
+  }
 
   private keys(groupKey: string): [string, string] {
     return [`${this.keyBase}:group:${groupKey}`, `${this.keyBase}:parked:${groupKey}`];
@@ -88,14 +108,14 @@ export class RedisGroupLimiter {
    */
   async acquire(groupKey: string, jobId: string, holder: string): Promise<GroupLease | undefined> {
     const [group, parked] = this.keys(groupKey);
-    const got = await this.redis.eval(ACQUIRE, 2, group, parked, this.limit, holder, this.leaseMs, jobId);
+    const got = await this.scripts.acquire(group, parked, this.limit, holder, this.leaseMs, jobId);
     if (got !== 1) return undefined;
 
     let released = false;
     // Renew at a third of the lease so two renewals can fail (a slow Redis) before the lease lapses.
     const timer = setInterval(
       () => {
-        this.redis.eval(RENEW, 1, group, holder, this.leaseMs).then(
+        this.scripts.renew(group, holder, this.leaseMs).then(
           (ok) => {
             if (ok !== 1 && !released) {
               this.log.warn(
@@ -116,7 +136,7 @@ export class RedisGroupLimiter {
         if (released) return undefined;
         released = true;
         clearInterval(timer);
-        return asJobId(await this.redis.eval(RELEASE, 2, group, parked, this.limit, holder));
+        return asJobId(await this.scripts.release(group, parked, this.limit, holder));
       },
     };
   }
@@ -124,12 +144,23 @@ export class RedisGroupLimiter {
   /** Records that queue job `jobId` waits for a slot; resolves with a job id to wake if a slot is free now. */
   async park(groupKey: string, jobId: string): Promise<string | undefined> {
     const [group, parked] = this.keys(groupKey);
-    return asJobId(await this.redis.eval(PARK, 2, group, parked, this.limit, jobId, this.parkTtlMs));
+    return asJobId(await this.scripts.park(group, parked, this.limit, jobId, this.parkTtlMs));
+  }
+
+  /** Takes `jobId` off the group's parked list (it got a slot another way). */
+  async unpark(groupKey: string, jobId: string): Promise<void> {
+    await this.redis.zrem(this.keys(groupKey)[1], jobId);
+  }
+
+  /** Longest-parked job id of the group, taken off the list, whether or not a slot is free. */
+  async popParked(groupKey: string): Promise<string | undefined> {
+    const [id] = await this.redis.zpopmin(this.keys(groupKey)[1]);
+    return id;
   }
 
   /** Next parked job id to wake if the group has a free slot (used when a wake-up found its job gone). */
   async wakeNext(groupKey: string): Promise<string | undefined> {
     const [group, parked] = this.keys(groupKey);
-    return asJobId(await this.redis.eval(WAKE, 2, group, parked, this.limit));
+    return asJobId(await this.scripts.wake(group, parked, this.limit));
   }
 }

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   QueueUnavailableError,
@@ -72,6 +73,77 @@ describe.skipIf(skip)(title, () => {
       expect(probe.max.get('post@kommune.dk')).toBe(3);
       expect(ranBy.a).toBeGreaterThan(0);
       expect(ranBy.b).toBeGreaterThan(0);
+    });
+
+    it("passes a finished job's group slot to a job waiting in the same process, without parking it", async () => {
+      const name = uniqueName('pass-on');
+      const queue = makeQueue('bullmq', name, { groupLimit: 1 });
+      const parked = `${TEST_PREFIX}:${name}:parked:post@kommune.dk`;
+      const redis = new Redis(redisUrl);
+      cleanup.push(async () => {
+        await queue.close({ deadlineMs: 100 });
+        redis.disconnect();
+        await dropQueueKeys(redisUrl, name);
+      });
+      let letFirstFinish = () => {};
+      const firstMayFinish = new Promise<void>((resolve) => (letFirstFinish = resolve));
+      const ran: number[] = [];
+      await queue.start(
+        handlers(async ({ n }) => {
+          ran.push(n);
+          if (n === 1) await firstMayFinish;
+          return { status: 'done' };
+        }),
+        { concurrency: 4 },
+      );
+      await queue.enqueue('work', { n: 1 }, { groupKey: 'post@kommune.dk' });
+      await waitFor('the first job to run', () => ran.length === 1);
+      await queue.enqueue('work', { n: 2 }, { groupKey: 'post@kommune.dk' });
+      // The second job waits here, active, for the slot: not delayed, not on the parked list.
+      await waitFor('the second job to wait', async () => (await queue.counts()).active === 2);
+      expect(await queue.counts()).toMatchObject({ active: 2, delayed: 0 });
+      expect(await redis.zcard(parked)).toBe(0);
+      expect(ran).toEqual([1]);
+      letFirstFinish();
+      await waitFor('the second job to run', () => ran.length === 2);
+      expect(ran).toEqual([1, 2]);
+    });
+
+    it('parks a job waiting for its group slot as soon as the queue stops, and loses no job', async () => {
+      const name = uniqueName('park-on-stop');
+      const first = makeQueue('bullmq', name, { groupLimit: 1 });
+      const ran: number[] = [];
+      let letFirstFinish = () => {};
+      const firstMayFinish = new Promise<void>((resolve) => (letFirstFinish = resolve));
+      const work = handlers(async ({ n }) => {
+        ran.push(n);
+        if (n === 1) await firstMayFinish;
+        return { status: 'done' };
+      });
+      await first.start(work, { concurrency: 4 });
+      await first.enqueue('work', { n: 1 }, { groupKey: 'post@kommune.dk' });
+      await waitFor('the first job to run', () => ran.length === 1);
+      await first.enqueue('work', { n: 2 }, { groupKey: 'post@kommune.dk' });
+      await waitFor('the second job to wait', async () => (await first.counts()).active === 2);
+      const stopped = first.close({ deadlineMs: 10_000 });
+      // Stopping ends the wait at once: the second job parks while the first one is still running.
+      await waitFor('the waiting job to park', async () => (await first.counts()).delayed === 1);
+      expect(ran).toEqual([1]);
+      letFirstFinish();
+      await stopped;
+      // The second job is parked (or, woken by the first one's release, ran before the worker closed).
+      const second = makeQueue('bullmq', name, { groupLimit: 1, groupRecheckMs: 200 });
+      cleanup.push(async () => {
+        await second.close({ deadlineMs: 100 });
+        await dropQueueKeys(redisUrl, name);
+      });
+      await second.start(work);
+      await waitFor('both jobs', () => ran.length === 2, 10_000);
+      await waitFor('nothing left', async () => {
+        const c = await second.counts();
+        return c.waiting + c.active + c.delayed === 0;
+      });
+      expect(ran).toEqual([1, 2]);
     });
 
     it('hands jobs left by a stopped worker to a new queue instance', async () => {
