@@ -12,7 +12,6 @@ import { decide, needsFallback, type Decision, type ModelVerdict } from '../rout
 import {
   claimMessage,
   LeaseLostError,
-  markActed,
   markRecorded,
   saveDecided,
   type Database,
@@ -265,19 +264,15 @@ export async function routeMessage(
       decision = { ...decision, ...decided.fields, state: 'decided' };
       justDecided = decided.message;
     }
-    if (decision.state === 'decided') {
-      if (decision.acted) {
-        try {
-          await act(deps, router, decision, payload.messageId, justDecided);
-        } catch (error) {
-          if (!isPermanent(error) && decision.attempts <= deps.maxAttempts) throw error;
-          decision = await sendToReviewAfterFailure(deps, router, decision, payload.messageId, error, ctx);
-        }
+    if (decision.state === 'decided' && decision.acted) {
+      try {
+        await act(deps, router, decision, payload.messageId, justDecided);
+      } catch (error) {
+        if (!isPermanent(error) && decision.attempts <= deps.maxAttempts) throw error;
+        decision = await sendToReviewAfterFailure(deps, router, decision, payload.messageId, error, ctx);
       }
-      await markActed(deps.store, decision.id, deps.owner);
-      decision = { ...decision, state: 'acted' };
     }
-    if (decision.state === 'acted') {
+    if (decision.state === 'decided' || decision.state === 'acted') {
       await markRecorded(deps.store, decision.id, deps.owner, {
         tenantId: router.tenantId,
         actor: `worker:${deps.owner}`,

@@ -122,10 +122,12 @@ export class LeaseLostError extends StoreError {
  * The claim: one decision per message, driven by one worker at a time under a lease. A retry of
  * the same worker, or any worker after the lease ran out, resumes the decision where it stands.
  *
- * Two statements, each atomic on its own, on the common path (a hot path: once per mail): create
- * the decision row if there is none (the unique key on the message makes a second one impossible),
- * then take the lease if it is free, ours, or ran out. Only when the lease was not taken does a
- * third statement find out why.
+ * One statement on the common path (a hot path: once per mail): create the decision row with our
+ * lease if there is none (the unique key on the message makes a second one impossible), or else take
+ * the lease of the existing row if it is free, ours, or ran out. Two workers racing on a new
+ * message: the second one's insert waits for the first one's and does nothing, and its update does
+ * not see the new row, so it takes nothing. Only when nothing was taken does a second statement
+ * find out why.
  */
 export async function claimMessage(
   db: Database,
@@ -134,21 +136,24 @@ export async function claimMessage(
   leaseMs: number,
 ): Promise<ClaimResult> {
   const message = [key.tenantId, key.routerId, key.graphId];
-  await db.query(
-    `INSERT INTO decisions (tenant_id, router_id, message_id, state, attempts)
-     SELECT m.tenant_id, m.router_id, m.id, 'claimed', 0 FROM messages m
-     WHERE m.tenant_id = $1 AND m.router_id = $2 AND m.graph_id = $3
-     ON CONFLICT (message_id) DO NOTHING`,
-    message,
-  );
   const lease = new Date(Date.now() + leaseMs);
   const taken = await db.query<DecisionRow>(
-    `UPDATE decisions d SET lease_owner = $4, lease_until = $5, attempts = d.attempts + 1
-     FROM messages m
-     WHERE m.id = d.message_id AND m.tenant_id = $1 AND m.router_id = $2 AND m.graph_id = $3
-       AND d.state <> 'recorded'
-       AND (d.lease_owner = $4 OR d.lease_until IS NULL OR d.lease_until < now())
-     RETURNING ${columns}`,
+    `WITH m AS (
+       SELECT id, tenant_id, router_id, received_at FROM messages
+       WHERE tenant_id = $1 AND router_id = $2 AND graph_id = $3),
+     created AS (
+       INSERT INTO decisions (tenant_id, router_id, message_id, state, attempts, lease_owner, lease_until)
+       SELECT m.tenant_id, m.router_id, m.id, 'claimed', 1, $4, $5 FROM m
+       ON CONFLICT (message_id) DO NOTHING
+       RETURNING *),
+     resumed AS (
+       UPDATE decisions d SET lease_owner = $4, lease_until = $5, attempts = d.attempts + 1
+       FROM m
+       WHERE d.message_id = m.id AND NOT EXISTS (SELECT 1 FROM created)
+         AND d.state <> 'recorded'
+         AND (d.lease_owner = $4 OR d.lease_until IS NULL OR d.lease_until < now())
+       RETURNING d.*)
+     SELECT ${columns} FROM (SELECT * FROM created UNION ALL SELECT * FROM resumed) d JOIN m ON m.id = d.message_id`,
     [...message, owner, lease],
   );
   const claimed = taken.rows[0];
@@ -230,17 +235,6 @@ export function saveDecided(
   );
 }
 
-/** decided -> acted: the action through Graph is complete. */
-export function markActed(db: Sql, decisionId: number, owner: string): Promise<void> {
-  return advance(
-    db,
-    decisionId,
-    owner,
-    `UPDATE decisions SET state = 'acted', acted_at = now() WHERE id = $1 AND lease_owner = $2 AND state = 'decided'`,
-    [],
-  );
-}
-
 /** The audit entry written with a recorded decision. */
 export interface RecordedAudit {
   tenantId: string;
@@ -249,8 +243,10 @@ export interface RecordedAudit {
 }
 
 /**
- * acted -> recorded, with its audit entry, in one statement (so both or neither); the lease is
- * released.
+ * decided -> acted -> recorded once the action through Graph is complete: one statement sets both
+ * times and writes the audit entry (so all or nothing), and releases the lease. A crash before it
+ * leaves the decision at `decided`, whose retry finds the action done (docs/adr/0003). A decision an
+ * earlier version left at `acted` is recorded the same way.
  */
 export async function markRecorded(
   db: Sql,
@@ -260,8 +256,9 @@ export async function markRecorded(
 ): Promise<void> {
   const { rowCount } = await db.query(
     `WITH recorded AS (
-       UPDATE decisions SET state = 'recorded', recorded_at = now(), lease_owner = NULL, lease_until = NULL
-       WHERE id = $1 AND lease_owner = $2 AND state = 'acted'
+       UPDATE decisions SET state = 'recorded', acted_at = coalesce(acted_at, now()), recorded_at = now(),
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2 AND state IN ('decided', 'acted')
        RETURNING id)
      INSERT INTO audit_log (tenant_id, actor, action, subject_type, subject_id, details)
      SELECT $3, $4, 'decision.recorded', 'decision', recorded.id::text, $5 FROM recorded`,

@@ -14,7 +14,6 @@ export {
   recordIncomingMessages,
   claimMessage,
   saveDecided,
-  markActed,
   markRecorded,
   unfinishedMessages,
   decisionForMessage,
