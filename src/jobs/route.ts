@@ -169,7 +169,8 @@ function failed(reason: string, act: boolean): DecidedFields {
  * Does what the decision says, so that a retry after a crash at any point finds what already
  * happened instead of doing it twice (docs/adr/0003-exactly-once-routing.md):
  * forward = createForward -> tag the draft with the decision id -> send, found again by that tag;
- * then the source message gets categories and the routed marker; a move comes last.
+ * then the source message gets categories and the routed marker (in the same $batch as the tag
+ * and the send, when this attempt creates the forward); a move comes last.
  *
  * `justDecided` is the message as fetched by this same attempt, which saved the decision a moment
  * ago: no forward for that decision can exist yet, so there is nothing to search for (two Graph
@@ -188,6 +189,8 @@ async function act(
   const target = decision.targetLabel ? router.targets.get(decision.targetLabel) : undefined;
   const toReview = decision.outcome !== 'routed' || !target;
 
+  const label = toReview ? 'til manuel fordeling' : target.name;
+  const categories = [`${ROUTED_CATEGORY_PREFIX}${label}`];
   if (!toReview && target.action === 'forward' && target.mailbox) {
     const found = justDecided ? null : await gateway.findForwardByDecisionId(source, decisionId);
     if (found?.folder === 'drafts') await gateway.sendDraft(source, found.id);
@@ -202,12 +205,13 @@ async function act(
         replyTo: sender,
         comment: `mailroute: ${decision.reason ?? ''}`,
         mode: 'draft',
+        markSource: { categories },
       });
+      return;
     }
   }
-  const label = toReview ? 'til manuel fordeling' : target.name;
   const actions: MessageAction[] = [
-    { kind: 'categories', categories: [`${ROUTED_CATEGORY_PREFIX}${label}`] },
+    { kind: 'categories', categories },
     { kind: 'marker', decisionId },
   ];
   if (toReview) {

@@ -89,6 +89,11 @@ export interface ForwardRequest {
   replyTo?: MailAddress[];
   /** 'draft' (default): createForward -> tag the draft -> send. 'direct': one forward call. */
   mode?: 'draft' | 'direct';
+  /**
+   * Mode 'draft': once sent, the source message gets these categories and the routed marker (the
+   * decision id), in the same `$batch` as the tag and the send, after them.
+   */
+  markSource?: { categories: string[] };
 }
 
 export interface ForwardResult {

@@ -196,6 +196,26 @@ describe('forward', () => {
     expect(await gateway.findForwardByDecisionId(source, 'decision-never')).toBeNull();
   });
 
+  it('marks the source message in the same $batch once the forward is sent', async () => {
+    const id = deliverOne('Videresend og marker');
+    const before = emulator.stats(source).requests;
+    await gateway.forward({
+      mailbox: source,
+      messageId: id,
+      to: [{ name: 'Byggesag', address: target }],
+      decisionId: 'decision-fwd-2',
+      markSource: { categories: ['mailroute: Byggesag'] },
+    });
+    // createForward, then one $batch of tag, send and mark (Graph counts its requests one by one).
+    expect(emulator.stats(source).requests - before).toBe(4);
+    expect(
+      emulator.listMessages(target, 'inbox').some((m) => m.subject.endsWith('Videresend og marker')),
+    ).toBe(true);
+    expect(await gateway.getRoutedMarker(source, id)).toBe('decision-fwd-2');
+    const marked = emulator.listMessages(source, 'inbox').find((m) => m.id === id);
+    expect(marked?.categories).toEqual(['mailroute: Byggesag']);
+  });
+
   it('forwards directly in one call', async () => {
     const id = deliverOne('Direkte');
     expect(

@@ -358,15 +358,25 @@ export class GraphMailboxGateway implements MailboxGateway {
       singleValueExtendedProperties: [{ id: forwardMarkerPropertyId, value: request.decisionId }],
     };
     if (request.replyTo?.length) patch.replyTo = request.replyTo.map(fromAddress);
-    // Tag and send in one round trip; send waits for the tag (a failed tag fails the send with 424).
-    const [tagged, sent] = await this.batch([
+    // Tag, send (and mark the source) in one round trip, each waiting for the one before (a failed
+    // step fails the ones after it with 424).
+    const requests: BatchRequest[] = [
       { id: 'tag', method: 'PATCH', url: draftPath, body: patch },
       { id: 'send', method: 'POST', url: `${draftPath}/send`, dependsOn: ['tag'] },
-    ]);
-    if (!tagged || tagged.status >= 300)
-      throw tagged ? failureOf(tagged) : new TransientGraphError('no batch response');
-    if (!sent || sent.status >= 300)
-      throw sent ? failureOf(sent) : new TransientGraphError('no batch response');
+    ];
+    if (request.markSource) {
+      const mark: Json = {
+        categories: request.markSource.categories,
+        singleValueExtendedProperties: [{ id: routedMarkerPropertyId, value: request.decisionId }],
+      };
+      requests.push({ id: 'mark', method: 'PATCH', url: path, body: mark, dependsOn: ['send'] });
+    }
+    const responses = await this.batch(requests);
+    for (let i = 0; i < requests.length; i++) {
+      const response = responses[i];
+      if (!response || response.status >= 300)
+        throw response ? failureOf(response) : new TransientGraphError('no batch response');
+    }
     return { draftId };
   }
 
