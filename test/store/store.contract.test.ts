@@ -174,6 +174,24 @@ describe.runIf(databaseUrl)('store on PostgreSQL', () => {
     await Promise.all(stores.map((s) => s.close()));
   });
 
+  it('prepares a query with parameters once per connection and reuses it', async () => {
+    const schema = uniqueName('store_prepared');
+    schemas.push(schema);
+    const store = await openStore({ databaseUrl: databaseUrl ?? '', schema });
+    const prepared = await store.transaction(async (tx) => {
+      for (const id of ['a', 'b', 'c']) {
+        await tx.query(`INSERT INTO tenants (id, name) VALUES ($1, $2)`, [id, id.toUpperCase()]);
+      }
+      const { rows } = await tx.query<{ statement: string; calls: number }>(
+        `SELECT statement, generic_plans + custom_plans AS calls FROM pg_prepared_statements`,
+      );
+      return rows.filter((r) => r.statement.startsWith('INSERT INTO tenants'));
+    });
+    expect(prepared).toEqual([{ statement: 'INSERT INTO tenants (id, name) VALUES ($1, $2)', calls: 3 }]);
+    expect((await store.query(`SELECT id FROM tenants WHERE name = $1`, ['B'])).rows).toEqual([{ id: 'b' }]);
+    await store.close();
+  });
+
   it('fails with an "unavailable" store error when PostgreSQL cannot be reached', async () => {
     const error: unknown = await openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none' }).catch(
       (e: unknown) => e,
