@@ -1,5 +1,5 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { MailGatewayError, parseRetryAfter } from '../errors.js';
 import type { Clock, MailboxLimiter } from '../limiter.js';
 
@@ -11,17 +11,58 @@ import type { Clock, MailboxLimiter } from '../limiter.js';
 
 export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
 
-/** A fetch that trusts `caCertPem` in addition to nothing else (the CA replaces the default roots). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+function requestHeaders(headers: RequestInit['headers']): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (headers === undefined) return record;
+  if (headers instanceof Headers || Array.isArray(headers)) {
+    new Headers(headers).forEach((value, key) => (record[key] = value));
+  } else {
+    for (const [key, value] of Object.entries(headers))
+      record[key] = typeof value === 'string' ? value : value.join(', ');
+  }
+  return record;
+}
+
+function requestBody(body: RequestInit['body']): string | Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (body instanceof URLSearchParams) return body.toString();
+  throw new TypeError('a Graph request body must be a string or bytes');
+}
+
+/**
+ * fetch's interface over undici's `request()`, on a keep-alive agent that trusts `caCertPem` (the
+ * emulator's CA) instead of the default roots when given. A Graph call costs about half the CPU of
+ * Node's own fetch (measured here: 0.5 ms against 1.0 ms per request, client and server in one
+ * process). Redirects are not followed: Graph's mail API answers without them, and a 3xx would
+ * surface as an error.
+ */
 export function createFetch(caCertPem?: string): { fetch: FetchFn; close(): Promise<void> } {
-  if (caCertPem === undefined)
-    return { fetch: (url, init) => fetch(url, init), close: () => Promise.resolve() };
-  const dispatcher = new Agent({ connect: { ca: caCertPem }, keepAliveTimeout: 10_000 });
-  return {
-    // Node's fetch takes an undici dispatcher; @types/node types it with its own (older) undici
-    // types, so the init is built with Object.assign, whose intersection type satisfies both.
-    fetch: (url, init) => fetch(url, Object.assign({}, init, { dispatcher })),
-    close: () => dispatcher.close(),
+  const dispatcher = new Agent({
+    keepAliveTimeout: 10_000,
+    ...(caCertPem === undefined ? {} : { connect: { ca: caCertPem } }),
+  });
+  const send: FetchFn = async (url, init = {}) => {
+    const answer = await request(url, {
+      method: (init.method ?? 'GET').toUpperCase(),
+      headers: requestHeaders(init.headers),
+      body: requestBody(init.body),
+      signal: init.signal ?? undefined,
+      dispatcher,
+    });
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(answer.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
+    }
+    const bytes = await answer.body.arrayBuffer();
+    const body = NULL_BODY_STATUSES.has(answer.statusCode) ? null : bytes;
+    return new Response(body, { status: answer.statusCode, headers });
   };
+  return { fetch: send, close: () => dispatcher.close() };
 }
 
 export interface RetryPolicy {
@@ -37,19 +78,7 @@ export const defaultRetryPolicy: RetryPolicy = { maxRetries: 8, baseDelayMs: 500
 const immutableId = 'IdType="ImmutableId"';
 
 function headerRecord(options: RequestInit): Record<string, string> {
-  const headers = options.headers;
-  if (headers === undefined) {
-    const record: Record<string, string> = {};
-    options.headers = record;
-    return record;
-  }
-  const record: Record<string, string> = {};
-  if (headers instanceof Headers || Array.isArray(headers)) {
-    new Headers(headers).forEach((value, key) => (record[key] = value));
-  } else {
-    for (const [key, value] of Object.entries(headers))
-      record[key] = typeof value === 'string' ? value : value.join(', ');
-  }
+  const record = requestHeaders(options.headers);
   options.headers = record;
   return record;
 }
