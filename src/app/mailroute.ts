@@ -318,7 +318,7 @@ export async function startMailroute(
       for (const router of routers.values()) {
         const { payload, options } = syncJob(router);
         const every = everySeconds(config.ingest.periodicSyncSeconds);
-        await queue.schedule(options.jobId, 'mailbox.sync', payload, every, options);
+        await queue.schedule(options.jobId, 'mailbox.sync', payload, every, { ...options, first: true });
         await enqueueSync(router);
       }
       // The in-process queue forgets on a crash; the store remembers what is unfinished.

@@ -16,6 +16,8 @@ export interface Envelope {
   deferrals?: number;
   /** BullMQ schedule runs with a `jobId`: the run only enqueues the real job under this id. */
   enqueueAs?: string;
+  /** ... and enqueues it `first`. */
+  enqueueFirst?: boolean;
 }
 
 export function schemaOf(catalogue: JobCatalogue, name: string): z.ZodType<object> {

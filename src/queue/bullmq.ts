@@ -53,6 +53,7 @@ function readEnvelope(data: unknown): Envelope | undefined {
   if (typeof d.groupKey === 'string') envelope.groupKey = d.groupKey;
   if (typeof d.deferrals === 'number') envelope.deferrals = d.deferrals;
   if (typeof d.enqueueAs === 'string') envelope.enqueueAs = d.enqueueAs;
+  if (d.enqueueFirst === true) envelope.enqueueFirst = true;
   return envelope;
 }
 
@@ -192,6 +193,7 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     if (options.groupKey !== undefined) envelope.groupKey = options.groupKey;
     // BullMQ's schedulers take no de-duplication option, so such a run enqueues the real job itself.
     if (options.jobId !== undefined) envelope.enqueueAs = options.jobId;
+    if (options.first === true) envelope.enqueueFirst = true;
     parseCron(cron); // same patterns as the in-process adapter, checked the same way
     await this.queue.upsertJobScheduler(scheduleId, { pattern: cron, tz: 'UTC' }, { name, data: envelope });
   }
@@ -277,6 +279,7 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     if (envelope.enqueueAs !== undefined) {
       const options: EnqueueOptions = { jobId: envelope.enqueueAs };
       if (envelope.groupKey !== undefined) options.groupKey = envelope.groupKey;
+      if (envelope.enqueueFirst === true) options.first = true;
       await this.enqueueValid(job.name, envelope.payload, options);
       log.debug({ enqueued: envelope.enqueueAs }, 'schedule run enqueued its job');
       return;

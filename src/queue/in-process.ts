@@ -50,6 +50,7 @@ interface Schedule {
   cron: CronSchedule;
   groupKey: string | undefined;
   jobId: string | undefined;
+  first: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -150,6 +151,7 @@ export class InProcessJobQueue<C extends JobCatalogue> implements JobQueue<C> {
       cron: parsed,
       groupKey: options.groupKey,
       jobId: options.jobId,
+      first: options.first === true,
       timer: undefined,
     };
     this.schedules.set(scheduleId, schedule);
@@ -166,6 +168,7 @@ export class InProcessJobQueue<C extends JobCatalogue> implements JobQueue<C> {
           // The de-duplication id keeps at most one run of a schedule pending or running.
           const options: EnqueueOptions = { jobId: schedule.jobId ?? `schedule.${scheduleId}` };
           if (schedule.groupKey !== undefined) options.groupKey = schedule.groupKey;
+          if (schedule.first) options.first = true;
           this.add(schedule.name, schedule.payload, options);
         }
         this.arm(scheduleId, schedule);

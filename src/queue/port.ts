@@ -76,6 +76,8 @@ export interface EnqueueOptions {
 
 export interface ScheduleOptions {
   groupKey?: string;
+  /** Each run is enqueued before the jobs already waiting (see `EnqueueOptions.first`). */
+  first?: boolean;
   /**
    * Each run is enqueued with this de-duplication id, so a run is skipped while a job with the same
    * id (one enqueued on demand, say) is waiting, delayed or running: the scheduled and the on-demand
