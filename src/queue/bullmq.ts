@@ -370,7 +370,8 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
    */
   private async passOn(groupKey: string, lease: GroupLease, log: Logger): Promise<void> {
     try {
-      if (this.handover.handOver(groupKey, lease)) {
+      // While stopping, slots are released, not handed to jobs that are about to park.
+      if (!this.stopping && this.handover.handOver(groupKey, lease)) {
         const parked = await this.limiter.popParked(groupKey);
         if (parked !== undefined) await this.wake(groupKey, parked, log, false);
         return;
