@@ -108,10 +108,12 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
       });
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthorized('Access token is empty.');
-    const jwt = decodeJwt(match[1]);
-    if (!jwt) throw unauthorized('IDX14100: JWT is not well formed, there are no dots (.).');
     const payload = signer.verify(match[1]);
-    if (!payload) throw unauthorized('Access token validation failure. Invalid signature.');
+    if (!payload) {
+      if (!decodeJwt(match[1]))
+        throw unauthorized('IDX14100: JWT is not well formed, there are no dots (.).');
+      throw unauthorized('Access token validation failure. Invalid signature.');
+    }
     if (payload['aud'] !== GRAPH_AUDIENCE && payload['aud'] !== GRAPH_APP_ID) {
       throw unauthorized('Access token validation failure. Invalid audience.');
     }
