@@ -116,6 +116,14 @@ describe('emulator auth', () => {
     });
     expect(forged.status).toBe(401);
     expect(errorCode(forged)).toBe('InvalidAuthenticationToken');
+    const message = (r: { body: Record<string, unknown> }) =>
+      String((r.body['error'] as Record<string, unknown>)['message']);
+    expect(message(forged)).toMatch(/Invalid signature/);
+    const malformed = await client.raw(`${emulator.graphUrl}/users/post@emu-auth.example/messages`, {
+      headers: { authorization: 'Bearer not-a-jwt' },
+    });
+    expect(malformed.status).toBe(401);
+    expect(message(malformed)).toMatch(/not well formed/);
   });
 
   it('expires tokens on the fake clock', async () => {
