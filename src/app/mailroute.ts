@@ -193,13 +193,14 @@ export async function startMailroute(
     const options = {
       jobId: mailrouteJobIds.mailboxSync(payload),
       groupKey: mailboxGroupKey(router.tenantId, router.sourceMailbox),
+      // Ahead of any backlog of route jobs (on demand and scheduled): new mail is found at once.
+      first: true,
     };
     return { payload, options };
   };
   const enqueueSync = async (router: RouterRuntime) => {
     const { payload, options } = syncJob(router);
-    // Ahead of any backlog of route jobs: new mail is found at once, and every mailbox gets going.
-    await queue.enqueue('mailbox.sync', payload, { ...options, first: true });
+    await queue.enqueue('mailbox.sync', payload, options);
   };
 
   const handlers: JobHandlers<MailrouteCatalogue> = {
@@ -318,7 +319,7 @@ export async function startMailroute(
       for (const router of routers.values()) {
         const { payload, options } = syncJob(router);
         const every = everySeconds(config.ingest.periodicSyncSeconds);
-        await queue.schedule(options.jobId, 'mailbox.sync', payload, every, { ...options, first: true });
+        await queue.schedule(options.jobId, 'mailbox.sync', payload, every, options);
         await enqueueSync(router);
       }
       // The in-process queue forgets on a crash; the store remembers what is unfinished.

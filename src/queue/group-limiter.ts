@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import type { Logger } from 'pino';
 
 // A counting semaphore per group key, shared by every process on one Redis, plus a parking lot
@@ -68,19 +68,19 @@ function asJobId(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-type Script = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
-
-/** A Lua script sent once and then called by its SHA (ioredis re-sends it if Redis forgot it). */
-function defineScript(redis: Redis, name: string, keys: number, lua: string): Script {
-  redis.defineCommand(name, { numberOfKeys: keys, lua });
-  const command = (redis as unknown as Record<string, Script | undefined>)[name];
-  if (!command) throw new Error(`ioredis did not define the script ${name}`);
-  return command.bind(redis);
+// The scripts are defined on the connection (`defineCommand`): sent once, then called by their SHA
+// (ioredis re-sends one that Redis forgot). Declared here so that the calls are typed.
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    mailrouteGroupAcquire(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
+    mailrouteGroupRenew(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
+    mailrouteGroupRelease(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
+    mailrouteGroupPark(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
+    mailrouteGroupWake(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
+  }
 }
 
 export class RedisGroupLimiter {
-  private readonly scripts: Record<'acquire' | 'renew' | 'release' | 'park' | 'wake', Script>;
-
   constructor(
     private readonly redis: Redis,
     private readonly keyBase: string,
@@ -89,13 +89,11 @@ export class RedisGroupLimiter {
     private readonly parkTtlMs: number,
     private readonly log: Logger,
   ) {
-    this.scripts = {
-      acquire: defineScript(redis, 'mailrouteGroupAcquire', 2, ACQUIRE),
-      renew: defineScript(redis, 'mailrouteGroupRenew', 1, RENEW),
-      release: defineScript(redis, 'mailrouteGroupRelease', 2, RELEASE),
-      park: defineScript(redis, 'mailrouteGroupPark', 2, PARK),
-      wake: defineScript(redis, 'mailrouteGroupWake', 2, WAKE),
-    };
+    redis.defineCommand('mailrouteGroupAcquire', { numberOfKeys: 2, lua: ACQUIRE });
+    redis.defineCommand('mailrouteGroupRenew', { numberOfKeys: 1, lua: RENEW });
+    redis.defineCommand('mailrouteGroupRelease', { numberOfKeys: 2, lua: RELEASE });
+    redis.defineCommand('mailrouteGroupPark', { numberOfKeys: 2, lua: PARK });
+    redis.defineCommand('mailrouteGroupWake', { numberOfKeys: 2, lua: WAKE });
   }
 
   private keys(groupKey: string): [string, string] {
@@ -108,14 +106,21 @@ export class RedisGroupLimiter {
    */
   async acquire(groupKey: string, jobId: string, holder: string): Promise<GroupLease | undefined> {
     const [group, parked] = this.keys(groupKey);
-    const got = await this.scripts.acquire(group, parked, this.limit, holder, this.leaseMs, jobId);
+    const got = await this.redis.mailrouteGroupAcquire(
+      group,
+      parked,
+      this.limit,
+      holder,
+      this.leaseMs,
+      jobId,
+    );
     if (got !== 1) return undefined;
 
     let released = false;
     // Renew at a third of the lease so two renewals can fail (a slow Redis) before the lease lapses.
     const timer = setInterval(
       () => {
-        this.scripts.renew(group, holder, this.leaseMs).then(
+        this.redis.mailrouteGroupRenew(group, holder, this.leaseMs).then(
           (ok) => {
             if (ok !== 1 && !released) {
               this.log.warn(
@@ -136,7 +141,7 @@ export class RedisGroupLimiter {
         if (released) return undefined;
         released = true;
         clearInterval(timer);
-        return asJobId(await this.scripts.release(group, parked, this.limit, holder));
+        return asJobId(await this.redis.mailrouteGroupRelease(group, parked, this.limit, holder));
       },
     };
   }
@@ -144,7 +149,7 @@ export class RedisGroupLimiter {
   /** Records that queue job `jobId` waits for a slot; resolves with a job id to wake if a slot is free now. */
   async park(groupKey: string, jobId: string): Promise<string | undefined> {
     const [group, parked] = this.keys(groupKey);
-    return asJobId(await this.scripts.park(group, parked, this.limit, jobId, this.parkTtlMs));
+    return asJobId(await this.redis.mailrouteGroupPark(group, parked, this.limit, jobId, this.parkTtlMs));
   }
 
   /** Takes `jobId` off the group's parked list (it got a slot another way). */
@@ -161,6 +166,6 @@ export class RedisGroupLimiter {
   /** Next parked job id to wake if the group has a free slot (used when a wake-up found its job gone). */
   async wakeNext(groupKey: string): Promise<string | undefined> {
     const [group, parked] = this.keys(groupKey);
-    return asJobId(await this.scripts.wake(group, parked, this.limit));
+    return asJobId(await this.redis.mailrouteGroupWake(group, parked, this.limit));
   }
 }
