@@ -6,7 +6,7 @@ import type { RouterRuntime } from './router-runtime.js';
 
 export interface IngestDependencies {
   store: Database;
-  queue: Pick<JobQueue<MailrouteCatalogue>, 'enqueue'>;
+  queue: Pick<JobQueue<MailrouteCatalogue>, 'enqueueMany'>;
   router(tenantId: string, routerId: string): RouterRuntime | undefined;
   folderId(router: RouterRuntime, mailbox: string, name: string): Promise<string>;
   /** Graph page size for delta (Prefer: odata.maxpagesize). */
@@ -35,13 +35,14 @@ export function routeJobSink(deps: IngestDependencies, router: RouterRuntime): D
           receivedAt: new Date(m.receivedDateTime ?? Date.now()),
         })),
       );
-      for (const m of fresh) {
-        const payload = { tenantId: router.tenantId, routerId: router.routerId, messageId: m.id };
-        await deps.queue.enqueue('message.route', payload, {
-          jobId: mailrouteJobIds.messageRoute(payload),
-          groupKey: mailboxGroupKey(router.tenantId, router.sourceMailbox),
-        });
-      }
+      const groupKey = mailboxGroupKey(router.tenantId, router.sourceMailbox);
+      await deps.queue.enqueueMany(
+        'message.route',
+        fresh.map((m) => {
+          const payload = { tenantId: router.tenantId, routerId: router.routerId, messageId: m.id };
+          return { payload, options: { jobId: mailrouteJobIds.messageRoute(payload), groupKey } };
+        }),
+      );
     },
   };
 }

@@ -159,7 +159,40 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     return this.enqueueValid(name, payload, options);
   }
 
+  async enqueueMany<N extends JobName<C>>(
+    name: N,
+    jobs: readonly { payload: JobPayload<C, N>; options?: EnqueueOptions }[],
+  ): Promise<string[]> {
+    this.assertOpen();
+    const bulk = jobs.map((job) => {
+      const options = job.options ?? {};
+      checkOptions(options);
+      return { name, ...this.jobOf(name, job.payload, options) };
+    });
+    if (bulk.length === 0) return [];
+    const added = await this.queue.addBulk(bulk);
+    return added.map((job, i) => {
+      const jobId = jobs[i]?.options?.jobId;
+      if (jobId !== undefined) return jobId;
+      if (job.id === undefined) throw new QueueUnavailableError('BullMQ returned no job id');
+      return job.id;
+    });
+  }
+
   private async enqueueValid(name: string, payload: unknown, options: EnqueueOptions): Promise<string> {
+    const { data, opts } = this.jobOf(name, payload, options);
+    const job = await this.queue.add(name, data, opts);
+    if (options.jobId !== undefined) return options.jobId;
+    if (job.id === undefined) throw new QueueUnavailableError('BullMQ returned no job id');
+    return job.id;
+  }
+
+  /** The envelope and BullMQ options of one job (the payload validated against the catalogue). */
+  private jobOf(
+    name: string,
+    payload: unknown,
+    options: EnqueueOptions,
+  ): { data: Envelope; opts: JobsOptions } {
     const envelope: Envelope = { payload: validatePayload(this.options.catalogue, name, payload) };
     const jobOptions: JobsOptions = {};
     if (options.jobId !== undefined) {
@@ -173,10 +206,7 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     if (options.delayMs !== undefined) jobOptions.delay = options.delayMs;
     if (options.attempts !== undefined) jobOptions.attempts = options.attempts;
     if (options.first === true) jobOptions.lifo = true;
-    const job = await this.queue.add(name, envelope, jobOptions);
-    if (options.jobId !== undefined) return options.jobId;
-    if (job.id === undefined) throw new QueueUnavailableError('BullMQ returned no job id');
-    return job.id;
+    return { data: envelope, opts: jobOptions };
   }
 
   async schedule<N extends JobName<C>>(

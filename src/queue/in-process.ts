@@ -95,6 +95,22 @@ export class InProcessJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     }
   }
 
+  enqueueMany<N extends JobName<C>>(
+    name: N,
+    jobs: readonly { payload: JobPayload<C, N>; options?: EnqueueOptions }[],
+  ): Promise<string[]> {
+    try {
+      this.assertOpen();
+      const valid = jobs.map((job) => {
+        checkOptions(job.options ?? {});
+        return validatePayload(this.options.catalogue, name, job.payload);
+      });
+      return Promise.resolve(valid.map((payload, i) => this.add(name, payload, jobs[i]?.options ?? {})));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
   private add(name: string, payload: object, options: EnqueueOptions): string {
     if (options.jobId !== undefined && this.byId.has(options.jobId)) return options.jobId;
     this.seq += 1;

@@ -116,6 +116,15 @@ export interface JobQueue<C extends JobCatalogue> {
     options?: EnqueueOptions,
   ): Promise<string>;
   /**
+   * Adds many jobs of one name in one round trip (a delta page's route jobs), in the given order,
+   * with the same de-duplication as `enqueue`. Every payload is validated before any job is added.
+   * Resolves with one id per job.
+   */
+  enqueueMany<N extends JobName<C>>(
+    name: N,
+    jobs: readonly { payload: JobPayload<C, N>; options?: EnqueueOptions }[],
+  ): Promise<string[]>;
+  /**
    * Creates or replaces (same `scheduleId`) a repeatable job. `cron` has 5 fields (minute first) or
    * 6 (second first), evaluated in UTC. Runs of one schedule do not pile up.
    */

@@ -224,6 +224,40 @@ export function queueContract(kind: Kind): void {
       await waitFor('id reused after completion', () => runs.includes(7));
     });
 
+    it('enqueues many jobs at once in order, de-duplicated like enqueue, and adds none when one is invalid', async () => {
+      const queue = open();
+      await queue.enqueue('work', { n: 0 }, { jobId: 'page.m0' });
+      const invalid: unknown = { n: 'two' };
+      await expect(
+        queue.enqueueMany('work', [{ payload: { n: 9 } }, { payload: invalid as { n: number } }]),
+      ).rejects.toThrow(InvalidJobError);
+      await expect(
+        queue.enqueueMany('work', [{ payload: { n: 9 }, options: { delayMs: -1 } }]),
+      ).rejects.toThrow(InvalidJobError);
+      expect(await queue.counts()).toMatchObject({ waiting: 1 });
+      const ids = await queue.enqueueMany('work', [
+        { payload: { n: 100 }, options: { jobId: 'page.m0' } },
+        { payload: { n: 1 }, options: { jobId: 'page.m1' } },
+        { payload: { n: 2 }, options: { jobId: 'page.m2' } },
+        { payload: { n: 102 }, options: { jobId: 'page.m2' } },
+        { payload: { n: 3 } },
+      ]);
+      expect(ids.slice(0, 4)).toEqual(['page.m0', 'page.m1', 'page.m2', 'page.m2']);
+      expect(typeof ids[4]).toBe('string');
+      expect(await queue.enqueueMany('work', [])).toEqual([]);
+      const order: number[] = [];
+      await queue.start(
+        handlers(({ n }) => {
+          order.push(n);
+          return Promise.resolve(done);
+        }),
+        { concurrency: 1 },
+      );
+      await waitFor('all finished', () => order.length === 4);
+      await sleep(100);
+      expect(order).toEqual([0, 1, 2, 3]);
+    });
+
     it('never runs more jobs at once than its concurrency', async () => {
       const queue = open();
       const probe = new ConcurrencyProbe();
