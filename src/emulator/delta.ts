@@ -34,16 +34,21 @@ interface DeltaRound {
   offset: number;
   endSeq: number;
   select: string | undefined;
+  expand: string | undefined;
   filter: string | undefined;
   order: 'asc' | 'desc';
 }
 
-/** What a delta token carries: mailbox, folder, the change sequence reached, $select and $filter. */
+/**
+ * What a delta token carries: mailbox, folder, the change sequence reached, and the query of the
+ * first request ($select, $expand, $filter), which Graph keeps in its nextLink and deltaLink.
+ */
 interface DeltaToken {
   m: string;
   f: string;
   s: number;
   sel?: string | undefined;
+  exp?: string | undefined;
   fil?: string | undefined;
 }
 
@@ -74,6 +79,7 @@ export function registerDeltaRoute(app: EmulatorApp, em: Emulation): void {
           f: value['f'],
           s: value['s'],
           sel: str(value['sel']),
+          exp: str(value['exp']),
           fil: str(value['fil']),
         };
       }
@@ -104,6 +110,7 @@ export function registerDeltaRoute(app: EmulatorApp, em: Emulation): void {
       const deltaTokenText = q['$deltatoken'];
       let since = 0;
       let select = q['$select'];
+      let expand = q['$expand'];
       let filter = q['$filter'];
       if (deltaTokenText !== undefined) {
         if (faults.takeExpiredDeltaToken(mailbox.address)) throw gone();
@@ -111,6 +118,7 @@ export function registerDeltaRoute(app: EmulatorApp, em: Emulation): void {
         if (!token || token.m !== mailbox.id || token.f !== folder.id || token.s > mailbox.seq) throw gone();
         since = token.s;
         select = token.sel;
+        expand = token.exp;
         filter = token.fil;
       }
       parseSelect(select);
@@ -135,11 +143,12 @@ export function registerDeltaRoute(app: EmulatorApp, em: Emulation): void {
         offset: 0,
         endSeq: mailbox.seq,
         select,
+        expand,
         filter,
         order,
       };
     }
-    const view = viewOptions(em, req, { ...q, $select: round.select });
+    const view = viewOptions(em, req, { ...q, $select: round.select, $expand: round.expand });
     const pageIds = round.ids.slice(round.offset, round.offset + pageSize);
     const value = pageIds.map((id) => {
       const message = mailbox.messages.get(id);
@@ -161,6 +170,7 @@ export function registerDeltaRoute(app: EmulatorApp, em: Emulation): void {
         f: folder.id,
         s: round.endSeq,
         sel: round.select,
+        exp: round.expand,
         fil: round.filter,
       });
       body['@odata.deltaLink'] = `${path}?%24deltatoken=${token}`;

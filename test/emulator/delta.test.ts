@@ -107,6 +107,36 @@ describe('emulator delta', () => {
     expect(garbage.status).toBe(410);
   });
 
+  it('keeps $expand of an extended property in its nextLink and deltaLink, as Graph does', async () => {
+    const propertyId = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name MailrouteDecisionId';
+    const expand = encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${propertyId}')`);
+    const start = `/users/${box}/mailFolders/inbox/messages/delta?$select=subject&$expand=${expand}`;
+    const [first, second] = emulator.listMessages(box, 'inbox');
+    for (const m of [first, second]) {
+      const marked = await client.graph('PATCH', `/users/${box}/messages/${m?.id ?? ''}`, {
+        singleValueExtendedProperties: [{ id: propertyId, value: `decision-${m?.id ?? ''}` }],
+      });
+      expect(marked.status).toBe(200);
+    }
+    // Page size 1: the second marked message comes on a skiptoken page.
+    const initial = await round(start, 1);
+    const marker = (e: Record<string, unknown> | undefined) => e?.['singleValueExtendedProperties'];
+    const byId = (entries: Record<string, unknown>[], id: string) => entries.find((e) => e['id'] === id);
+    expect(marker(byId(initial.entries, first?.id ?? ''))).toEqual([
+      { id: propertyId, value: `decision-${first?.id}` },
+    ]);
+    expect(marker(byId(initial.entries, second?.id ?? ''))).toEqual([
+      { id: propertyId, value: `decision-${second?.id}` },
+    ]);
+    // A change after the round: the deltaLink's round shows the marker too.
+    await client.graph('PATCH', `/users/${box}/messages/${first?.id ?? ''}`, {
+      categories: ['mailroute: byggesag'],
+    });
+    const next = await round(initial.deltaLink, 10);
+    expect(next.entries).toHaveLength(1);
+    expect(marker(next.entries[0])).toEqual([{ id: propertyId, value: `decision-${first?.id}` }]);
+  });
+
   it('honours $filter on receivedDateTime in the initial round', async () => {
     emulator.deliver(box, {
       subject: 'old',
