@@ -164,13 +164,35 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     jobs: readonly { payload: JobPayload<C, N>; options?: EnqueueOptions }[],
   ): Promise<string[]> {
     this.assertOpen();
-    const bulk = jobs.map((job) => {
+    // A job beyond what its group can run and keep waiting in one process would only be fetched
+    // to be parked (four round trips each, while the jobs of other groups wait behind it): it is
+    // parked at once instead, delayed first and then on the group's parked list, in order.
+    const inGroup = new Map<string, number>();
+    const parkedIn = jobs.map(({ options = {} }) => {
+      if (options.groupKey === undefined || options.delayMs !== undefined || options.first === true) return;
+      const n = (inGroup.get(options.groupKey) ?? 0) + 1;
+      inGroup.set(options.groupKey, n);
+      return n > 2 * this.options.groupLimit ? options.groupKey : undefined;
+    });
+    const bulk = jobs.map((job, i) => {
       const options = job.options ?? {};
       checkOptions(options);
-      return { name, ...this.jobOf(name, job.payload, options) };
+      const { data, opts } = this.jobOf(name, job.payload, options);
+      if (parkedIn[i] !== undefined) opts.delay = groupRecheckDelay(this.options.groupRecheckMs);
+      return { name, data, opts };
     });
     if (bulk.length === 0) return [];
     const added = await this.queue.addBulk(bulk);
+    const toPark = new Map<string, string[]>();
+    added.forEach((job, i) => {
+      const groupKey = parkedIn[i];
+      if (groupKey !== undefined && job.id !== undefined)
+        toPark.set(groupKey, [...(toPark.get(groupKey) ?? []), job.id]);
+    });
+    for (const [groupKey, ids] of toPark) {
+      const wake = await this.limiter.parkMany(groupKey, ids);
+      if (wake !== undefined) await this.wake(groupKey, wake, this.options.logger);
+    }
     return added.map((job, i) => {
       const jobId = jobs[i]?.options?.jobId;
       if (jobId !== undefined) return jobId;

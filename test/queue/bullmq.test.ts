@@ -109,6 +109,44 @@ describe.skipIf(skip)(title, () => {
       expect(ran).toEqual([1, 2]);
     });
 
+    it('parks the jobs of a bulk enqueue beyond what their group can run and wait for, and wakes them all', async () => {
+      const name = uniqueName('park-at-enqueue');
+      const queue = makeQueue('bullmq', name, { groupLimit: 2 });
+      const parked = `${TEST_PREFIX}:${name}:parked:post@kommune.dk`;
+      const redis = new Redis(redisUrl);
+      cleanup.push(async () => {
+        await queue.close({ deadlineMs: 100 });
+        redis.disconnect();
+        await dropQueueKeys(redisUrl, name);
+      });
+      const group = (n: number) => ({ payload: { n }, options: { groupKey: 'post@kommune.dk' } });
+      await queue.enqueueMany(
+        'work',
+        Array.from({ length: 30 }, (_, n) => group(n)),
+      );
+      // Running plus waiting in one process: 2 x the group limit stay in the wait list; the rest is
+      // parked, and since nothing holds a slot yet, the first parked job is woken at once.
+      expect(await queue.counts()).toMatchObject({ waiting: 5, delayed: 25 });
+      expect(await redis.zcard(parked)).toBe(25);
+      const probe = new ConcurrencyProbe();
+      const ran: number[] = [];
+      await queue.start(
+        handlers(({ n }) =>
+          probe.during('post@kommune.dk', async () => {
+            await sleep(10);
+            ran.push(n);
+            return { status: 'done' } satisfies JobOutcome;
+          }),
+        ),
+        { concurrency: 8 },
+      );
+      // groupRecheckMs is 60 s here: only waking parked jobs as slots free gets them all done.
+      await waitFor('all 30 jobs', () => ran.length === 30, 20_000);
+      expect(probe.max.get('post@kommune.dk')).toBe(2);
+      expect(ran.slice(0, 4).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+      expect(await redis.zcard(parked)).toBe(0);
+    });
+
     it('parks a job waiting for its group slot as soon as the queue stops, and loses no job', async () => {
       const name = uniqueName('park-on-stop');
       const first = makeQueue('bullmq', name, { groupLimit: 1 });
