@@ -76,12 +76,12 @@ async function decideMessage(
   deps: RouteDependencies,
   router: RouterRuntime,
   decision: DecisionRecord,
-  messageId: string,
+  fetched: Promise<MailMessage>,
   ctx: JobContext,
 ): Promise<Decided> {
   let message: MailMessage;
   try {
-    message = await router.gateway.getMessage(router.sourceMailbox, messageId);
+    message = await fetched;
   } catch (error) {
     if (error instanceof NotFoundError) {
       // Moved or deleted by a person before mailroute got to it: nothing to route, nothing lost.
@@ -241,7 +241,25 @@ export async function routeMessage(
   const router = deps.router(payload.tenantId, payload.routerId);
   if (!router) return { status: 'failed', reason: `unknown router ${payload.tenantId}/${payload.routerId}` };
   const key = { tenantId: payload.tenantId, routerId: payload.routerId, graphId: payload.messageId };
-  const claim = await claimMessage(deps.store, key, deps.owner, deps.leaseMs);
+  // The message is fetched while the claim runs: almost every claim succeeds, and the job holds
+  // one of the mailbox's few slots for one database round trip less. A GET is safe to waste, but
+  // not to leave running: the job's slot stands for it until it is answered.
+  const fetched = router.gateway.getMessage(router.sourceMailbox, payload.messageId);
+  const answered = fetched.then(
+    () => undefined,
+    () => undefined,
+  );
+  const claim = await claimMessage(deps.store, key, deps.owner, deps.leaseMs).catch(
+    async (error: unknown) => {
+      await answered;
+      throw error;
+    },
+  );
+  const decidesNow =
+    claim.status === 'claimed' &&
+    claim.decision.state === 'claimed' &&
+    claim.decision.attempts <= deps.maxAttempts;
+  if (!decidesNow) await answered;
   switch (claim.status) {
     case 'unknown':
       return { status: 'failed', reason: 'message was never recorded by ingest' };
@@ -263,7 +281,7 @@ export async function routeMessage(
       const decided: Decided =
         decision.attempts > deps.maxAttempts
           ? { fields: failed(`gave up after ${decision.attempts - 1} attempts`, true) }
-          : await decideMessage(deps, router, decision, payload.messageId, ctx);
+          : await decideMessage(deps, router, decision, fetched, ctx);
       await saveDecided(deps.store, decision.id, deps.owner, decided.fields, decided.content);
       decision = { ...decision, ...decided.fields, state: 'decided' };
       justDecided = decided.message;
