@@ -1,7 +1,8 @@
 // bench:pipeline — the whole routing pipeline on the production setup (PostgreSQL + BullMQ, one API
 // process for the webhooks, 1 or 2 worker processes) against the Graph emulator with Graph's
 // per-mailbox limits on (4 concurrent requests, 10,000 per 10 minutes) and 50 ms per request, with
-// 4 source mailboxes. Prints a table and writes bench-results/pipeline.json.
+// 4 source mailboxes, each worker running up to 32 jobs at once (4 per mailbox plus 4 waiting for a
+// slot). Prints a table and writes bench-results/pipeline.json.
 //
 //   DATABASE_URL=postgres://... REDIS_URL=redis://... npm run bench:pipeline [-- --quick] [--latency-ms 50] [--latency-ms 50]
 //
@@ -34,6 +35,8 @@ const sources = ['post', 'byg', 'borger', 'erhverv'].map((n) => `${n}@fjordby.dk
 const targets = ['byggesag', 'parkering'];
 const review = 'Til manuel fordeling';
 const burstPerMailbox = quick ? 60 : 200;
+// Each mailbox's 4 running jobs plus 4 waiting ones, for every mailbox (see docs/queue.md, sizing).
+const WORKER_CONCURRENCY = 2 * CONCURRENT * sources.length;
 const steadySeconds = quick ? 10 : 30;
 
 const databaseUrl = process.env.DATABASE_URL ?? '';
@@ -103,7 +106,7 @@ ${targets.map((t) => `      - { label: ${t}, name: ${t}, action: forward, mailbo
 server: { host: 127.0.0.1, port: 0, publicUrl: "http://127.0.0.1:${apiPort}" }
 log: { level: warn }
 store: { schema: ${schema} }
-queue: { prefix: ${prefix}, concurrency: 16 }
+queue: { prefix: ${prefix}, concurrency: ${WORKER_CONCURRENCY} }
 ingest: { webhooks: true, periodicSyncSeconds: 10, deltaPageSize: 100 }
 shutdown: { deadlineMs: 3000 }
 ${emulatorTenantYaml(emulator, caFile)}routers:${routers}
