@@ -323,15 +323,14 @@ export async function startMailroute(
         await enqueueSync(router);
       }
       // The in-process queue forgets on a crash; the store remembers what is unfinished.
-      for (const key of await unfinishedMessages(store)) {
+      const unfinished = (await unfinishedMessages(store)).flatMap((key) => {
         const router = findRouter(key.tenantId, key.routerId);
-        if (!router) continue;
+        if (!router) return [];
         const payload = { tenantId: key.tenantId, routerId: key.routerId, messageId: key.graphId };
-        await queue.enqueue('message.route', payload, {
-          jobId: mailrouteJobIds.messageRoute(payload),
-          groupKey: mailboxGroupKey(router.tenantId, router.sourceMailbox),
-        });
-      }
+        const groupKey = mailboxGroupKey(router.tenantId, router.sourceMailbox);
+        return [{ payload, options: { jobId: mailrouteJobIds.messageRoute(payload), groupKey } }];
+      });
+      await queue.enqueueMany('message.route', unfinished);
     }
     // A worker-only process still listens, for /healthz, /readyz and /metrics.
     await http.listen({ host: config.server.host, port: config.server.port });
