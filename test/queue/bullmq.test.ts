@@ -43,6 +43,19 @@ describe.skipIf(skip)(title, () => {
       for (const step of cleanup.splice(0)) await step();
     });
 
+    /** A queue of group post@kommune.dk, the Redis key of its parked list, and a connection to read it. */
+    const openWithParkedList = (prefix: string, groupLimit: number) => {
+      const name = uniqueName(prefix);
+      const queue = makeQueue('bullmq', name, { groupLimit });
+      const redis = new Redis(redisUrl);
+      cleanup.push(async () => {
+        await queue.close({ deadlineMs: 100 });
+        redis.disconnect();
+        await dropQueueKeys(redisUrl, name);
+      });
+      return { queue, parked: `${TEST_PREFIX}:${name}:parked:post@kommune.dk`, redis };
+    };
+
     it('keeps the group limit across two queue instances with their own connections', async () => {
       const name = uniqueName('two-workers');
       const a = makeQueue('bullmq', name, { groupLimit: 3 });
@@ -76,15 +89,7 @@ describe.skipIf(skip)(title, () => {
     });
 
     it("passes a finished job's group slot to a job waiting in the same process, without parking it", async () => {
-      const name = uniqueName('pass-on');
-      const queue = makeQueue('bullmq', name, { groupLimit: 1 });
-      const parked = `${TEST_PREFIX}:${name}:parked:post@kommune.dk`;
-      const redis = new Redis(redisUrl);
-      cleanup.push(async () => {
-        await queue.close({ deadlineMs: 100 });
-        redis.disconnect();
-        await dropQueueKeys(redisUrl, name);
-      });
+      const { queue, parked, redis } = openWithParkedList('pass-on', 1);
       let letFirstFinish = () => {};
       const firstMayFinish = new Promise<void>((resolve) => (letFirstFinish = resolve));
       const ran: number[] = [];
@@ -110,15 +115,7 @@ describe.skipIf(skip)(title, () => {
     });
 
     it('parks the jobs of a bulk enqueue beyond what their group can run and wait for, and wakes them all', async () => {
-      const name = uniqueName('park-at-enqueue');
-      const queue = makeQueue('bullmq', name, { groupLimit: 2 });
-      const parked = `${TEST_PREFIX}:${name}:parked:post@kommune.dk`;
-      const redis = new Redis(redisUrl);
-      cleanup.push(async () => {
-        await queue.close({ deadlineMs: 100 });
-        redis.disconnect();
-        await dropQueueKeys(redisUrl, name);
-      });
+      const { queue, parked, redis } = openWithParkedList('park-at-enqueue', 2);
       const group = (n: number) => ({ payload: { n }, options: { groupKey: 'post@kommune.dk' } });
       await queue.enqueueMany(
         'work',
