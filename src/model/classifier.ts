@@ -120,14 +120,16 @@ export class LoadedModel implements Classifier {
       // Writing the low 32 bits through an Int32 view avoids one BigInt per feature (little-endian).
       const low = new Int32Array(indices.buffer);
       const values = new Float32Array(part.length * width);
-      part.forEach((r, i) => {
-        const start = rows.indptr[r]!;
-        const end = rows.indptr[r + 1]!;
-        for (let k = start; k < end; k++) {
-          low[(i * width + k - start) * 2] = rows.indices[k]!;
-          values[i * width + k - start] = rows.values[k]!;
+      const { indptr, indices: features, values: weights } = rows;
+      for (let i = 0; i < part.length; i++) {
+        const r = part[i]!;
+        const start = indptr[r]!;
+        const offset = i * width - start;
+        for (let k = start, end = indptr[r + 1]!; k < end; k++) {
+          low[(offset + k) * 2] = features[k]!;
+          values[offset + k] = weights[k]!;
         }
-      });
+      }
       const probabilities = await this.session.run(indices, values, part.length, width);
       part.forEach((r, i) => out.set(probabilities.subarray(i * C, (i + 1) * C), r * C));
     }
