@@ -278,10 +278,9 @@ export async function routeMessage(
   let justDecided: MailMessage | undefined;
   try {
     if (decision.state === 'claimed') {
-      const decided: Decided =
-        decision.attempts > deps.maxAttempts
-          ? { fields: failed(`gave up after ${decision.attempts - 1} attempts`, true) }
-          : await decideMessage(deps, router, decision, fetched, ctx);
+      const decided: Decided = decidesNow
+        ? await decideMessage(deps, router, decision, fetched, ctx)
+        : { fields: failed(`gave up after ${decision.attempts - 1} attempts`, true) };
       await saveDecided(deps.store, decision.id, deps.owner, decided.fields, decided.content);
       decision = { ...decision, ...decided.fields, state: 'decided' };
       justDecided = decided.message;

@@ -83,6 +83,13 @@ async function disconnect(client: Redis): Promise<void> {
   }
 }
 
+/** The id `enqueue` resolves with: the de-duplication id if one was given, else BullMQ's. */
+function idOf(job: { id?: string | undefined }, options: EnqueueOptions): string {
+  if (options.jobId !== undefined) return options.jobId;
+  if (job.id === undefined) throw new QueueUnavailableError('BullMQ returned no job id');
+  return job.id;
+}
+
 /**
  * BullMQ on Redis. Any number of processes may share one queue: jobs survive restarts and crashes
  * (a crashed worker's jobs come back after `lockDurationMs`), and the group limit holds across all
@@ -168,17 +175,21 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     // to be parked (four round trips each, while the jobs of other groups wait behind it): it is
     // parked at once instead, delayed first and then on the group's parked list, in order.
     const inGroup = new Map<string, number>();
-    const parkedIn = jobs.map(({ options = {} }) => {
-      if (options.groupKey === undefined || options.delayMs !== undefined || options.first === true) return;
-      const n = (inGroup.get(options.groupKey) ?? 0) + 1;
-      inGroup.set(options.groupKey, n);
-      return n > 2 * this.options.groupLimit ? options.groupKey : undefined;
-    });
-    const bulk = jobs.map((job, i) => {
-      const options = job.options ?? {};
+    const parkedIn: (string | undefined)[] = [];
+    const bulk = jobs.map(({ payload, options = {} }) => {
       checkOptions(options);
-      const { data, opts } = this.jobOf(name, job.payload, options);
-      if (parkedIn[i] !== undefined) opts.delay = groupRecheckDelay(this.options.groupRecheckMs);
+      const { data, opts } = this.jobOf(name, payload, options);
+      const { groupKey } = options;
+      let parks: string | undefined;
+      if (groupKey !== undefined && options.delayMs === undefined && options.first !== true) {
+        const n = (inGroup.get(groupKey) ?? 0) + 1;
+        inGroup.set(groupKey, n);
+        if (n > 2 * this.options.groupLimit) {
+          parks = groupKey;
+          opts.delay = groupRecheckDelay(this.options.groupRecheckMs);
+        }
+      }
+      parkedIn.push(parks);
       return { name, data, opts };
     });
     if (bulk.length === 0) return [];
@@ -186,27 +197,21 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     const toPark = new Map<string, string[]>();
     added.forEach((job, i) => {
       const groupKey = parkedIn[i];
-      if (groupKey !== undefined && job.id !== undefined)
-        toPark.set(groupKey, [...(toPark.get(groupKey) ?? []), job.id]);
+      if (groupKey === undefined || job.id === undefined) return;
+      const ids = toPark.get(groupKey);
+      if (ids) ids.push(job.id);
+      else toPark.set(groupKey, [job.id]);
     });
     for (const [groupKey, ids] of toPark) {
-      const wake = await this.limiter.parkMany(groupKey, ids);
+      const wake = await this.limiter.park(groupKey, ids);
       if (wake !== undefined) await this.wake(groupKey, wake, this.options.logger);
     }
-    return added.map((job, i) => {
-      const jobId = jobs[i]?.options?.jobId;
-      if (jobId !== undefined) return jobId;
-      if (job.id === undefined) throw new QueueUnavailableError('BullMQ returned no job id');
-      return job.id;
-    });
+    return added.map((job, i) => idOf(job, jobs[i]?.options ?? {}));
   }
 
   private async enqueueValid(name: string, payload: unknown, options: EnqueueOptions): Promise<string> {
     const { data, opts } = this.jobOf(name, payload, options);
-    const job = await this.queue.add(name, data, opts);
-    if (options.jobId !== undefined) return options.jobId;
-    if (job.id === undefined) throw new QueueUnavailableError('BullMQ returned no job id');
-    return job.id;
+    return idOf(await this.queue.add(name, data, opts), options);
   }
 
   /** The envelope and BullMQ options of one job (the payload validated against the catalogue). */
@@ -347,7 +352,7 @@ export class BullJobQueue<C extends JobCatalogue> implements JobQueue<C> {
       // Group full: park the job in delayed (moveToDelayed does not use up an attempt) until a
       // slot frees. Delayed first, then parked, so a job handed out for waking is always promotable.
       await job.moveToDelayed(Date.now() + groupRecheckDelay(this.options.groupRecheckMs), token);
-      const wake = await this.limiter.park(groupKey, queueJobId);
+      const wake = await this.limiter.park(groupKey, [queueJobId]);
       if (wake !== undefined) await this.wake(groupKey, wake, log);
       log.trace('group full; job parked');
       throw new DelayedError();

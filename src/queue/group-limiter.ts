@@ -47,17 +47,11 @@ const RELEASE = `redis.call('ZREM', KEYS[1], ARGV[2])
 ${NOW}
 ${WAKE_IF_FREE}`;
 
-// KEYS: group, parked. ARGV: limit, job id, parked-set ttl ms. Parks the job (first park time
-// kept, for fairness), then closes the race with a release that happened before the park: if a
-// slot is free now, hands back a job to wake (possibly this one).
+// KEYS: group, parked. ARGV: limit, parked-set ttl ms, job ids... Parks the jobs in the given order
+// (a millisecond apart; a job's first park time is kept, for fairness), then closes the race with
+// a release that happened before the park: if a slot is free now, hands back a job to wake
+// (possibly one of these).
 const PARK = `${NOW}
-redis.call('ZADD', KEYS[2], 'NX', now, ARGV[2])
-redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
-${WAKE_IF_FREE}`;
-
-// KEYS: group, parked. ARGV: limit, parked-set ttl ms, job ids... Parks jobs enqueued straight
-// into the parking lot, in the given order (a millisecond apart), then closes the race like PARK.
-const PARK_MANY = `${NOW}
 for i = 3, #ARGV do redis.call('ZADD', KEYS[2], 'NX', now + i - 3, ARGV[i]) end
 redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[2]))
 ${WAKE_IF_FREE}`;
@@ -84,7 +78,6 @@ declare module 'ioredis' {
     mailrouteGroupRelease(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
     mailrouteGroupPark(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
     mailrouteGroupWake(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
-    mailrouteGroupParkMany(...keysThenArgs: (string | number)[]): Result<unknown, Context>;
   }
 }
 
@@ -102,7 +95,6 @@ export class RedisGroupLimiter {
     redis.defineCommand('mailrouteGroupRelease', { numberOfKeys: 2, lua: RELEASE });
     redis.defineCommand('mailrouteGroupPark', { numberOfKeys: 2, lua: PARK });
     redis.defineCommand('mailrouteGroupWake', { numberOfKeys: 2, lua: WAKE });
-    redis.defineCommand('mailrouteGroupParkMany', { numberOfKeys: 2, lua: PARK_MANY });
   }
 
   private keys(groupKey: string): [string, string] {
@@ -155,21 +147,14 @@ export class RedisGroupLimiter {
     };
   }
 
-  /** Records that queue job `jobId` waits for a slot; resolves with a job id to wake if a slot is free now. */
-  async park(groupKey: string, jobId: string): Promise<string | undefined> {
-    const [group, parked] = this.keys(groupKey);
-    return asJobId(await this.redis.mailrouteGroupPark(group, parked, this.limit, jobId, this.parkTtlMs));
-  }
-
   /**
-   * Parks queue jobs that were enqueued delayed, in order, without their being fetched first;
-   * resolves with a job id to wake if a slot is free now.
+   * Records that queue jobs (already delayed) wait for a slot, in order: one that found its group
+   * full, or a bulk enqueue's jobs parked without being fetched first. Resolves with a job id to
+   * wake if a slot is free now.
    */
-  async parkMany(groupKey: string, jobIds: readonly string[]): Promise<string | undefined> {
+  async park(groupKey: string, jobIds: readonly string[]): Promise<string | undefined> {
     const [group, parked] = this.keys(groupKey);
-    return asJobId(
-      await this.redis.mailrouteGroupParkMany(group, parked, this.limit, this.parkTtlMs, ...jobIds),
-    );
+    return asJobId(await this.redis.mailrouteGroupPark(group, parked, this.limit, this.parkTtlMs, ...jobIds));
   }
 
   /** Takes `jobId` off the group's parked list (it got a slot another way). */

@@ -85,14 +85,7 @@ export class InProcessJobQueue<C extends JobCatalogue> implements JobQueue<C> {
     payload: JobPayload<C, N>,
     options: EnqueueOptions = {},
   ): Promise<string> {
-    try {
-      this.assertOpen();
-      checkOptions(options);
-      const valid = validatePayload(this.options.catalogue, name, payload);
-      return Promise.resolve(this.add(name, valid, options));
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    return this.enqueueMany(name, [{ payload, options }]).then((ids) => ids[0]!);
   }
 
   enqueueMany<N extends JobName<C>>(

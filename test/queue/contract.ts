@@ -38,6 +38,19 @@ export function queueContract(kind: Kind): void {
     }
   });
 
+  /** Starts the queue with concurrency 1; the returned list fills with each job's `n` as it runs. */
+  const runOneAtATime = async (queue: TestQueue): Promise<number[]> => {
+    const order: number[] = [];
+    await queue.start(
+      handlers(({ n }) => {
+        order.push(n);
+        return Promise.resolve(done);
+      }),
+      { concurrency: 1 },
+    );
+    return order;
+  };
+
   describe(`JobQueue contract: ${kind}`, () => {
     it('runs each job once with its payload, id, name and first attempt', async () => {
       const queue = open();
@@ -245,14 +258,7 @@ export function queueContract(kind: Kind): void {
       expect(ids.slice(0, 4)).toEqual(['page.m0', 'page.m1', 'page.m2', 'page.m2']);
       expect(typeof ids[4]).toBe('string');
       expect(await queue.enqueueMany('work', [])).toEqual([]);
-      const order: number[] = [];
-      await queue.start(
-        handlers(({ n }) => {
-          order.push(n);
-          return Promise.resolve(done);
-        }),
-        { concurrency: 1 },
-      );
+      const order = await runOneAtATime(queue);
       await waitFor('all finished', () => order.length === 4);
       await sleep(100);
       expect(order).toEqual([0, 1, 2, 3]);
@@ -279,16 +285,9 @@ export function queueContract(kind: Kind): void {
 
     it('runs a job enqueued first before the jobs already waiting', async () => {
       const queue = open();
-      const order: number[] = [];
       for (let n = 0; n < 5; n += 1) await queue.enqueue('work', { n });
       await queue.enqueue('work', { n: 99 }, { first: true });
-      await queue.start(
-        handlers(({ n }) => {
-          order.push(n);
-          return Promise.resolve(done);
-        }),
-        { concurrency: 1 },
-      );
+      const order = await runOneAtATime(queue);
       await waitFor('all finished', () => order.length === 6);
       expect(order).toEqual([99, 0, 1, 2, 3, 4]);
     });
