@@ -7,6 +7,7 @@ import { normalizeMail } from './normalize.js';
 import { maskPii } from './pii.js';
 import { foldText, wordTokens } from './tokenize.js';
 import type { MailInput } from './types.js';
+import { WordCache } from './word-cache.js';
 
 export { foldText, tokenize, wordTokens } from './tokenize.js';
 export { murmurString } from './hashing.js';
@@ -134,7 +135,7 @@ const SEED = {
   attachment: 0x5a27,
 } as const;
 
-const CHAR_CACHE_LIMIT = 200_000;
+const WORD_CACHE_LIMIT = 200_000;
 
 /** Turns mails into hashed feature counts. Not thread-safe (one scratch buffer), cheap to create. */
 export class Featurizer {
@@ -147,8 +148,12 @@ export class Featurizer {
   private shift = 32 - 12;
   private nTouched = 0;
   private names: Map<number, string> | null = null;
-  private readonly charCache = new Map<string, Int32Array>();
-  private readonly distinct = new Map<string, number>();
+  private readonly cache: WordCache;
+  // Distinct words of one chars() call: `seen[id] === stamp` marks a word counted `wordCounts[id]` times.
+  private seen = new Int32Array(4096);
+  private wordCounts = new Int32Array(4096);
+  private distinct = new Int32Array(1024);
+  private stamp = 0;
 
   constructor(spec: FeaturizerSpec) {
     if (spec.version !== FEATURIZER_VERSION)
@@ -158,6 +163,11 @@ export class Featurizer {
     this.spec = spec;
     this.mask = (spec.buckets >>> 1) - 1;
     this.half = spec.buckets >>> 1;
+    this.cache = new WordCache(
+      WORD_CACHE_LIMIT,
+      (word) => murmurString(word, SEED.word),
+      (word) => this.charBuckets(word),
+    );
   }
 
   /** Raw counts (tf) for a batch of mails, each row in first-seen order. */
@@ -259,33 +269,42 @@ export class Featurizer {
     this.addBucket(b);
   }
 
+  /** Word tokens of a text field, capped at `maxChars`. */
+  private tokens(text: string): string[] {
+    return wordTokens(foldText(text.slice(0, this.spec.maxChars)));
+  }
+
+  /** Word and character features of a text that is counted as content (subject, text, merged history). */
+  private content(tokens: string[]): void {
+    const ids = this.cache.idsOf(tokens);
+    this.contentWords(tokens, ids);
+    if (this.spec.charNgrams) this.chars(ids);
+  }
+
   private countOne(source: FeatureSource): void {
     const spec = this.spec;
-    const subjectTokens = wordTokens(foldText(source.subject.slice(0, spec.maxChars)));
-    const textTokens = wordTokens(foldText(source.text.slice(0, spec.maxChars)));
+    this.cache.trim();
+    const subjectTokens = this.tokens(source.subject);
+    const subjectIds = this.cache.idsOf(subjectTokens);
+    const textTokens = this.tokens(source.text);
+    const textIds = this.cache.idsOf(textTokens);
     // The subject is content too: its words join the text stream, and also count as subject:word.
-    this.words(subjectTokens, SEED.word, SEED.bigram, '');
-    this.words(textTokens, SEED.word, SEED.bigram, '');
+    this.contentWords(subjectTokens, subjectIds);
+    this.contentWords(textTokens, textIds);
     if (spec.charNgrams) {
-      this.chars(subjectTokens);
-      this.chars(textTokens);
+      this.chars(subjectIds);
+      this.chars(textIds);
     }
     if (spec.subject) this.words(subjectTokens, SEED.subject, SEED.subjectBigram, 'subject:');
     if (spec.quoted !== 'off' && source.quoted) {
-      const quoted = wordTokens(foldText(source.quoted.slice(0, spec.maxChars)));
-      if (spec.quoted === 'prefixed') {
-        this.words(quoted, SEED.quoted, -1, 'quoted:');
-      } else {
-        this.words(quoted, SEED.word, SEED.bigram, '');
-        if (spec.charNgrams) this.chars(quoted);
-      }
+      const quoted = this.tokens(source.quoted);
+      if (spec.quoted === 'prefixed') this.words(quoted, SEED.quoted, -1, 'quoted:');
+      else this.content(quoted);
     }
     if (spec.signature === 'merged' && source.signature) {
-      const signature = wordTokens(foldText(source.signature.slice(0, spec.maxChars)));
-      this.words(signature, SEED.word, SEED.bigram, '');
-      if (spec.charNgrams) this.chars(signature);
+      this.content(this.tokens(source.signature));
     } else if (spec.signature && source.signature) {
-      this.words(wordTokens(foldText(source.signature.slice(0, spec.maxChars))), SEED.signature, -1, 'sig:');
+      this.words(this.tokens(source.signature), SEED.signature, -1, 'sig:');
     }
     if (spec.sender) {
       if (source.fromAddress) {
@@ -317,11 +336,17 @@ export class Featurizer {
     }
   }
 
-  private words(tokens: string[], seed: number, bigramSeed: number, prefix: string): void {
+  /** Word unigrams and bigrams of content, with the word hashes the cache holds. */
+  private contentWords(tokens: string[], ids: Int32Array): void {
+    this.words(tokens, SEED.word, SEED.bigram, '', ids);
+  }
+
+  private words(tokens: string[], seed: number, bigramSeed: number, prefix: string, ids?: Int32Array): void {
     let previous = 0;
+    const hashes = this.cache.hashes;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as string;
-      const h = murmurString(token, seed);
+      const h = ids ? hashes[ids[i]!]! >>> 0 : murmurString(token, seed);
       if (this.names) this.addNamed(h, () => prefix + token);
       else this.add(h);
       if (i > 0 && bigramSeed >= 0 && this.spec.wordNgramMax >= 2) {
@@ -335,40 +360,56 @@ export class Featurizer {
   }
 
   /** Character n-grams of each distinct word, counted once per word with the word's count. */
-  private chars(tokens: string[]): void {
-    const maxLength = this.spec.charNgramMaxWordLength;
-    const distinct = this.distinct;
-    distinct.clear();
-    for (const token of tokens) {
-      if (token.length <= maxLength) distinct.set(token, (distinct.get(token) ?? 0) + 1);
+  private chars(ids: Int32Array): void {
+    const { pool, starts } = this.cache;
+    if (this.seen.length < this.cache.size) {
+      const capacity = Math.max(this.seen.length * 2, this.cache.size);
+      this.seen = new Int32Array(capacity);
+      this.wordCounts = new Int32Array(capacity);
+      this.stamp = 0;
     }
-    for (const [token, count] of distinct) {
-      let buckets = this.charCache.get(token);
-      if (buckets === undefined) {
-        buckets = this.charBuckets(token);
-        if (this.charCache.size >= CHAR_CACHE_LIMIT) this.charCache.clear();
-        this.charCache.set(token, buckets);
+    if (this.distinct.length < ids.length) this.distinct = new Int32Array(ids.length);
+    const { seen, wordCounts, distinct } = this;
+    const stamp = ++this.stamp;
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (seen[id] === stamp) {
+        wordCounts[id]!++;
+      } else {
+        seen[id] = stamp;
+        wordCounts[id] = 1;
+        distinct[n++] = id;
       }
+    }
+    for (let i = 0; i < n; i++) {
+      const id = distinct[i]!;
+      const count = wordCounts[id]!;
+      const start = starts[id]!;
+      const end = starts[id + 1]!;
       if (this.names) {
+        const token = this.cache.word(id);
         const padded = ` ${token} `;
         const { min, max } = this.spec.charNgrams ?? { min: 0, max: -1 };
-        let k = 0;
-        for (let n = min; n <= max; n++) {
-          for (let s = 0; s + n <= padded.length; s++) {
-            const b = buckets[k++]!;
-            if (!this.names.has(b)) this.names.set(b, `chars:${padded.slice(s, s + n).replace(/ /g, '_')}`);
+        let k = start;
+        for (let size = min; size <= max && k < end; size++) {
+          for (let s = 0; s + size <= padded.length; s++) {
+            const b = pool[k++]!;
+            if (!this.names.has(b))
+              this.names.set(b, `chars:${padded.slice(s, s + size).replace(/ /g, '_')}`);
             this.addBucket(b, count);
           }
         }
       } else {
-        for (let k = 0; k < buckets.length; k++) this.addBucket(buckets[k]!, count);
+        for (let k = start; k < end; k++) this.addBucket(pool[k]!, count);
       }
     }
   }
 
-  /** Buckets (upper half) of a word's character n-grams. */
+  /** Buckets (upper half) of a word's character n-grams; none for words longer than the spec allows. */
   private charBuckets(token: string): Int32Array {
     const { min, max } = this.spec.charNgrams ?? { min: 0, max: -1 };
+    if (token.length > this.spec.charNgramMaxWordLength) return new Int32Array(0);
     const padded = token.length + 2;
     let total = 0;
     for (let n = min; n <= max; n++) total += Math.max(0, padded - n + 1);
@@ -380,6 +421,14 @@ export class Featurizer {
     }
     return out;
   }
+}
+
+// 1 + ln(tf), looked up for the small whole counts almost every feature has.
+const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, tf) => 1 + Math.log(tf));
+
+function sublinearTf(tf: number): number {
+  const whole = tf | 0;
+  return whole === tf && whole > 0 && whole < 256 ? SUBLINEAR_TF[whole]! : 1 + Math.log(tf);
 }
 
 /** Inverse document frequencies, quantised to 1/256 so they store as uint16 and train == serve exactly. */
@@ -435,7 +484,7 @@ export class Idf {
       for (let k = start; k < end; k++) {
         const tf = values[k]!;
         const j = indices[k]!;
-        const v = (sublinear ? 1 + Math.log(tf) : tf) * this.weights[j]!;
+        const v = (sublinear ? sublinearTf(tf) : tf) * this.weights[j]!;
         values[k] = v;
         if (j >= half) charNorm += v * v;
         else wordNorm += v * v;

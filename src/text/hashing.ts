@@ -16,14 +16,7 @@ function fmix32(h: number): number {
 /** Hash of `s[start, end)` with `seed` (an unsigned 32-bit number). */
 export function murmurRange(s: string, start: number, end: number, seed: number): number {
   let h = seed | 0;
-  for (let i = start; i < end; i++) {
-    let k = Math.imul(s.charCodeAt(i), C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
+  for (let i = start; i < end; i++) h = mixBlock(h, s.charCodeAt(i));
   h ^= end - start;
   return fmix32(h);
 }
@@ -41,13 +34,7 @@ export function murmurPadded(s: string, start: number, n: number, seed: number):
   let h = seed | 0;
   const last = s.length;
   for (let i = start; i < start + n; i++) {
-    const code = i < 0 || i >= last ? 32 : s.charCodeAt(i);
-    let k = Math.imul(code, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    h = mixBlock(h, i < 0 || i >= last ? 32 : s.charCodeAt(i));
   }
   h ^= n;
   return fmix32(h);
@@ -55,15 +42,15 @@ export function murmurPadded(s: string, start: number, n: number, seed: number):
 
 /** Order-dependent combination of two token hashes (word bigrams) without building the bigram string. */
 export function combineHashes(a: number, b: number, seed: number): number {
-  let h = seed | 0;
-  for (const v of [a, b]) {
-    let k = Math.imul(v, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= 8;
-  return fmix32(h);
+  return fmix32(mixBlock(mixBlock(seed | 0, a), b) ^ 8);
+}
+
+/** One MurmurHash3 block step: mixes the 32-bit `block` into `h`. */
+function mixBlock(h: number, block: number): number {
+  let k = Math.imul(block, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
