@@ -6,6 +6,7 @@ import { logits, softmaxRows } from './linear.js';
 import { readModelDir, type ModelManifest } from './model-dir.js';
 import { readOnnxWeights } from './onnx-graph.js';
 import { createLinearSession, type LinearSession } from './onnx-session.js';
+import { packPadded, packPieces } from './packing.js';
 
 export interface ScoredTarget {
   label: string;
@@ -47,6 +48,7 @@ export interface Classifier {
 }
 
 export const BATCH_SIZE = 32;
+/** Sub-batch of graphs that take one padded row per mail. */
 const SUB_BATCH = 8;
 
 export class LoadedModel implements Classifier {
@@ -101,12 +103,14 @@ export class LoadedModel implements Classifier {
   }
 
   /**
-   * Runs one batch of rows through the ONNX session. Rows are padded to a common width, so the batch
-   * is cut into sub-batches of similar length (sorted by feature count): one long mail then does not
-   * make 31 short ones pay for its padding.
+   * Runs one batch of rows through the ONNX session: the whole batch in one run, long mails cut into
+   * pieces. Graphs without a `pieces` input pad every mail to the longest of its run, so there the
+   * batch is cut into sub-batches of similar length (sorted by feature count): one long mail then does
+   * not make 31 short ones pay for its padding.
    */
   async runRows(rows: SparseRows): Promise<Float32Array> {
     this.assertOpen();
+    if (this.session.takesPieces) return this.session.run(packPieces(rows));
     const C = this.labels.length;
     const out = new Float32Array(rows.rows * C);
     const length = (r: number): number => rows.indptr[r + 1]! - rows.indptr[r]!;
@@ -115,22 +119,7 @@ export class LoadedModel implements Classifier {
     );
     for (let s = 0; s < order.length; s += SUB_BATCH) {
       const part = order.slice(s, s + SUB_BATCH);
-      const width = Math.max(1, ...part.map(length));
-      const indices = new BigInt64Array(part.length * width);
-      // Writing the low 32 bits through an Int32 view avoids one BigInt per feature (little-endian).
-      const low = new Int32Array(indices.buffer);
-      const values = new Float32Array(part.length * width);
-      const { indptr, indices: features, values: weights } = rows;
-      for (let i = 0; i < part.length; i++) {
-        const r = part[i]!;
-        const start = indptr[r]!;
-        const offset = i * width - start;
-        for (let k = start, end = indptr[r + 1]!; k < end; k++) {
-          low[(offset + k) * 2] = features[k]!;
-          values[offset + k] = weights[k]!;
-        }
-      }
-      const probabilities = await this.session.run(indices, values, part.length, width);
+      const probabilities = await this.session.run(packPadded(rows, part));
       part.forEach((r, i) => out.set(probabilities.subarray(i * C, (i + 1) * C), r * C));
     }
     return out;

@@ -1,8 +1,12 @@
 // The served artefact: a linear softmax classifier as an ONNX graph (opset 17, IR 8), built with
-// onnx-proto. MatMul(Unsqueeze(values) [B,1,L], Gather(E, indices) [-> Cast] [B,L,C]) -> Squeeze -> Add(b)
-// -> Softmax. (One MatMul instead of Mul then ReduceSum over [B,L,C]: ONNX Runtime's run took 64
-// instead of 91 µs per 20 Newsgroups mail in sub-batches of 8, same probabilities.)
-// Padding entries use index 0 with value 0, so they contribute nothing.
+// onnx-proto. A batch of mails arrives as fixed-width pieces: `indices`/`values` [R, W] hold the
+// features of R pieces (a long mail is cut into several, a short one padded with index 0, value 0),
+// and `pieces` [B, R] says which mail each piece belongs to (1 or 0).
+//   MatMul(Unsqueeze(values) [R,1,W], Gather(E, indices) [-> Cast] [R,W,C]) -> Squeeze [R,C]
+//   -> MatMul(pieces, .) [B,C] -> Add(b) -> Softmax
+// Cutting mails into pieces instead of padding every mail to the longest one of its batch keeps the
+// padding small (20 Newsgroups: 1,777 instead of 2,468 gathered rows per mail), and a whole batch is
+// one run. Graphs written before 2026-12-02 have no `pieces` input: one row per mail.
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { decodeHalf, encodeHalf } from './float16.js';
@@ -11,6 +15,9 @@ import type { LinearModel } from './linear.js';
 const { onnx } = onnxProto;
 
 export type WeightType = 'float16' | 'float32';
+
+/** The input that marks a graph as taking mails cut into pieces. */
+export const PIECES_INPUT = 'pieces';
 
 export interface GraphMetadata {
   [key: string]: string;
@@ -72,8 +79,14 @@ export function buildOnnx(model: LinearModel, weightType: WeightType, metadata: 
     onnx.NodeProto.create({
       opType: 'Squeeze',
       input: ['summed', 'axis1'],
-      output: ['sum'],
+      output: ['pieceSums'],
       name: 'squeeze',
+    }),
+    onnx.NodeProto.create({
+      opType: 'MatMul',
+      input: [PIECES_INPUT, 'pieceSums'],
+      output: ['sum'],
+      name: 'sum_pieces',
     }),
     onnx.NodeProto.create({ opType: 'Add', input: ['sum', 'b'], output: ['logits'], name: 'add' }),
     onnx.NodeProto.create({
@@ -95,8 +108,9 @@ export function buildOnnx(model: LinearModel, weightType: WeightType, metadata: 
     node: nodes,
     initializer: initializers,
     input: [
-      { name: 'indices', type: tensorType(onnx.TensorProto.DataType.INT64, ['batch', 'width']) },
-      { name: 'values', type: tensorType(onnx.TensorProto.DataType.FLOAT, ['batch', 'width']) },
+      { name: 'indices', type: tensorType(onnx.TensorProto.DataType.INT64, ['pieces', 'width']) },
+      { name: 'values', type: tensorType(onnx.TensorProto.DataType.FLOAT, ['pieces', 'width']) },
+      { name: PIECES_INPUT, type: tensorType(onnx.TensorProto.DataType.FLOAT, ['batch', 'pieces']) },
     ],
     output: [
       { name: 'probabilities', type: tensorType(onnx.TensorProto.DataType.FLOAT, ['batch', C]) },

@@ -1,9 +1,13 @@
 // The ONLY importer of onnxruntime-node (CONVENTIONS rule 3). One session per model version.
 import * as ort from 'onnxruntime-node';
+import { PIECES_INPUT } from './onnx-graph.js';
+import type { PackedRows } from './packing.js';
 
 export interface LinearSession {
-  /** Probabilities [batch * classes] for a padded [batch, width] sparse batch. */
-  run(indices: BigInt64Array, values: Float32Array, batch: number, width: number): Promise<Float32Array>;
+  /** The graph sums pieces of mails (a `pieces` input); older graphs take one padded row per mail. */
+  readonly takesPieces: boolean;
+  /** Probabilities [mails * classes]. */
+  run(rows: PackedRows): Promise<Float32Array>;
   release(): Promise<void>;
 }
 
@@ -18,12 +22,19 @@ export async function createLinearSession(
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
   });
+  const takesPieces = session.inputNames.includes(PIECES_INPUT);
   return {
-    async run(indices, values, batch, width) {
-      const feeds = {
-        indices: new ort.Tensor('int64', indices, [batch, width]),
-        values: new ort.Tensor('float32', values, [batch, width]),
+    takesPieces,
+    async run(rows) {
+      const { pieces, width, mails, membership } = rows;
+      if ((membership !== null) !== takesPieces) {
+        throw new Error(`this graph takes ${takesPieces ? 'pieces of mails' : 'one row per mail'}`);
+      }
+      const feeds: Record<string, ort.Tensor> = {
+        indices: new ort.Tensor('int64', rows.indices, [pieces, width]),
+        values: new ort.Tensor('float32', rows.values, [pieces, width]),
       };
+      if (membership) feeds[PIECES_INPUT] = new ort.Tensor('float32', membership, [mails, pieces]);
       const result = await session.run(feeds, ['probabilities']);
       const probabilities = result.probabilities;
       if (!probabilities || !(probabilities.data instanceof Float32Array)) {

@@ -8,13 +8,17 @@ import {
   fitTemperature,
   loadModel,
   logits,
+  packPieces,
   parseJsonl,
+  PIECES_INPUT,
+  pieceWidth,
   saveModel,
   softmaxRows,
   trainModel,
   type MailRecord,
 } from '../../src/model/index.js';
-import { Featurizer, featureSource, Idf } from '../../src/text/index.js';
+import { Featurizer, featureSource, Idf, type SparseRows } from '../../src/text/index.js';
+import onnxProto from 'onnx-proto';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -58,19 +62,65 @@ describe('fixture model', () => {
     }
   });
 
-  it('serves the same probabilities from ONNX as the TypeScript forward pass (within 1e-5)', async () => {
-    const model = await loadModel(fixtureModel);
-    try {
-      const mails = test.map((r) => r.mail);
-      const onnx = await model.probabilities(mails);
-      const ts = model.probabilitiesTs(mails);
-      expect(onnx.length).toBe(mails.length * model.labels.length);
-      let maxDiff = 0;
-      for (let i = 0; i < onnx.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx[i]! - ts[i]!));
-      expect(maxDiff).toBeLessThan(1e-5);
-    } finally {
-      await model.dispose();
-    }
+  it.each([
+    ['the committed fixture (one padded row per mail)', false],
+    ['a newly trained model (mails cut into pieces)', true],
+  ])(
+    'serves the same probabilities from ONNX as the TypeScript forward pass (within 1e-5): %s',
+    async (_, takesPieces) => {
+      let dir = fixtureModel;
+      if (takesPieces) {
+        dir = join(temp, 'pieces');
+        await saveModel(dir, trainModel(train, { seed: 9, featurizer: { buckets: 4096 }, maxEpochs: 3 }));
+      }
+      const graph = onnxProto.onnx.ModelProto.decode(readFileSync(join(dir, 'model.onnx'))).graph;
+      expect(graph?.input?.some((input) => input.name === PIECES_INPUT)).toBe(takesPieces);
+      const model = await loadModel(dir);
+      try {
+        // One long mail (hundreds of features, several pieces) among short ones, and an empty one.
+        const long = { ...test[0]!.mail, body: test.map((r) => r.mail.body).join('\n') };
+        const mails = [...test.map((r) => r.mail), long, { ...test[1]!.mail, subject: '', body: '' }];
+        const onnx = await model.probabilities(mails);
+        const ts = model.probabilitiesTs(mails);
+        expect(onnx.length).toBe(mails.length * model.labels.length);
+        let maxDiff = 0;
+        for (let i = 0; i < onnx.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx[i]! - ts[i]!));
+        expect(maxDiff).toBeLessThan(1e-5);
+      } finally {
+        await model.dispose();
+      }
+    },
+  );
+
+  it('cuts long mails into pieces and marks which mail each piece belongs to', () => {
+    // Mails with 3, 0 and 40 features.
+    const indptr = Int32Array.from([0, 3, 3, 43]);
+    const rows: SparseRows = {
+      rows: 3,
+      indptr,
+      indices: Int32Array.from({ length: 43 }, (_, k) => k + 1),
+      values: Float32Array.from({ length: 43 }, (_, k) => (k + 1) / 100),
+    };
+    expect(pieceWidth(rows)).toBe(16);
+    const packed = packPieces(rows);
+    expect(packed).toMatchObject({ pieces: 1 + 1 + 3, width: 16, mails: 3 });
+    expect(Array.from(packed.membership!)).toEqual(
+      [
+        [1, 0, 0, 0, 0],
+        [0, 1, 0, 0, 0],
+        [0, 0, 1, 1, 1],
+      ].flat(),
+    );
+    const at = (piece: number, k: number): [number, number] => [
+      Number(packed.indices[piece * 16 + k]),
+      packed.values[piece * 16 + k]!,
+    ];
+    expect(at(0, 2)).toEqual([3, Float32Array.of(0.03)[0]]);
+    expect(at(0, 3)).toEqual([0, 0]);
+    expect(at(1, 0)).toEqual([0, 0]);
+    expect(at(2, 0)).toEqual([4, Float32Array.of(0.04)[0]]);
+    expect(at(4, 7)).toEqual([43, Float32Array.of(0.43)[0]]);
+    expect(at(4, 8)).toEqual([0, 0]);
   });
 
   it('explains a prediction with readable features towards the target and away from the runner-up', async () => {
