@@ -232,12 +232,15 @@ export class InProcessJobQueue<C extends JobCatalogue> implements JobQueue<C> {
       this.pending.splice(i, 1);
       this.run(job);
     }
-    this.armTimer();
+    this.armTimer(now);
   }
 
-  private armTimer(): void {
+  /**
+   * Arms the timer for the first job that was not yet due at `now`, the instant `pump` started from.
+   * Its own clock reading could pass a job that `pump` still found not due, and leave it without a timer.
+   */
+  private armTimer(now: number): void {
     // `pending` is ordered by runAt: binary search for the first job not yet due.
-    const now = Date.now();
     let lo = 0;
     let hi = this.pending.length;
     while (lo < hi) {

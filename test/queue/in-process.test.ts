@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { queueContract } from './contract.js';
-import { makeQueue, sleep, uniqueName, waitFor, type TestQueue } from './support.js';
+import { handlers, makeQueue, sleep, uniqueName, waitFor, type TestQueue } from './support.js';
 
 queueContract('in-process');
 
@@ -36,5 +36,36 @@ describe('in-process only', () => {
     await waitFor('the scheduled run', () => order.includes('scheduled'), 5_000);
     expect(order.indexOf('scheduled')).toBeLessThan(30);
     await queue.unschedule('sync');
+  });
+});
+
+describe('in-process timers', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('runs a deferred job that falls due between two clock readings of one pump', async () => {
+    // A clock that moves on by 1 ms at every reading makes the race certain instead of rare.
+    const realNow = Date.now.bind(Date);
+    let readings = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + (readings += 1));
+    const queue = makeQueue('in-process', uniqueName('clock-race'));
+    let runs = 0;
+    await queue.start(
+      handlers(() => {
+        runs += 1;
+        // Deferred by 1 to 5 ms: one of them falls due between the readings.
+        return Promise.resolve(
+          runs <= 5 ? { status: 'retry', delayMs: runs, reason: 'not yet' } : { status: 'done' },
+        );
+      }),
+    );
+    await queue.enqueue('work', { n: 1 });
+    try {
+      await waitFor('six runs', () => runs === 6, 3_000);
+    } finally {
+      await queue.close({ deadlineMs: 100 });
+    }
+    expect(await queue.counts()).toMatchObject({ waiting: 0, delayed: 0, failed: 0 });
   });
 });
