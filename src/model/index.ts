@@ -17,7 +17,8 @@ export { coverageAtPrecision, evaluate, expectedCalibrationError } from './metri
 export type { CoveragePoint, Evaluation, TargetMetrics } from './metrics.js';
 export { foldTemperature, ModelDirError, readModelDir, saveModel } from './model-dir.js';
 export type { ModelManifest } from './model-dir.js';
-export { buildOnnx, PIECES_INPUT, readOnnxWeights } from './onnx-graph.js';
+export { buildOnnx, dequantizeInt8, PIECES_INPUT, quantizeInt8, readOnnxWeights } from './onnx-graph.js';
+export type { WeightType } from './onnx-graph.js';
 export { packPadded, packPieces, pieceWidth } from './packing.js';
 export type { PackedRows } from './packing.js';
 export { DEFAULT_TRAIN_CONFIG, defaultBuckets, trainModel } from './train.js';

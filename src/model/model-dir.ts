@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { featurizerSpecHash, Idf, type FeaturizerSpec } from '../text/index.js';
 import type { LinearModel } from './linear.js';
-import { buildOnnx } from './onnx-graph.js';
+import { buildOnnx, type WeightType } from './onnx-graph.js';
 import type { TrainConfig, TrainedModel, TrainingReport } from './train.js';
 
 export const MODEL_FORMAT = 'mailroute-model';
@@ -23,7 +23,7 @@ export interface ModelManifest {
       name: 'model.onnx';
       sha256: string;
       bytes: number;
-      weightType: 'float16' | 'float32';
+      weightType: WeightType;
       opset: 17;
     };
     idf: { name: 'idf.bin'; sha256: string; bytes: number; encoding: 'uint16le, idf * 256' };

@@ -16,6 +16,8 @@ import {
   softmaxRows,
   trainModel,
   type MailRecord,
+  quantizeInt8,
+  dequantizeInt8,
 } from '../../src/model/index.js';
 import { Featurizer, featureSource, Idf, type SparseRows } from '../../src/text/index.js';
 import onnxProto from 'onnx-proto';
@@ -63,18 +65,30 @@ describe('fixture model', () => {
   });
 
   it.each([
-    ['the committed fixture (one padded row per mail)', false],
-    ['a newly trained model (mails cut into pieces)', true],
-  ])(
+    ['the committed fixture (float16, one padded row per mail)', null],
+    ['a newly trained int8 model (mails cut into pieces)', 'int8'],
+    ['a newly trained float16 model', 'float16'],
+    ['a newly trained float32 model', 'float32'],
+  ] as const)(
     'serves the same probabilities from ONNX as the TypeScript forward pass (within 1e-5): %s',
-    async (_, takesPieces) => {
+    async (_, weightType) => {
       let dir = fixtureModel;
-      if (takesPieces) {
-        dir = join(temp, 'pieces');
-        await saveModel(dir, trainModel(train, { seed: 9, featurizer: { buckets: 4096 }, maxEpochs: 3 }));
+      if (weightType !== null) {
+        dir = join(temp, `pieces-${weightType}`);
+        const trained = trainModel(train, {
+          seed: 9,
+          featurizer: { buckets: 4096 },
+          maxEpochs: 3,
+          weightType,
+        });
+        expect(trained.weightType).toBe(weightType);
+        await saveModel(dir, trained);
       }
       const graph = onnxProto.onnx.ModelProto.decode(readFileSync(join(dir, 'model.onnx'))).graph;
-      expect(graph?.input?.some((input) => input.name === PIECES_INPUT)).toBe(takesPieces);
+      expect(graph?.input?.some((input) => input.name === PIECES_INPUT)).toBe(weightType !== null);
+      const table = graph?.initializer?.find((t) => t.name === 'E');
+      const elementTypes = { int8: 3, float16: 10, float32: 1 }; // onnx.TensorProto.DataType
+      expect(table?.dataType).toBe(elementTypes[weightType ?? 'float16']);
       const model = await loadModel(dir);
       try {
         // One long mail (hundreds of features, several pieces) among short ones, and an empty one.
@@ -91,6 +105,23 @@ describe('fixture model', () => {
       }
     },
   );
+
+  it('quantizes weights to int8 with one scale per target, each weight within half a step', () => {
+    // 3 buckets x 2 targets; target 1 has only zeros (its scale must not divide by zero).
+    const model = {
+      buckets: 3,
+      classes: 2,
+      weights: Float32Array.from([0.5, 0, -1.27, 0, 0.004, 0]),
+      bias: new Float32Array(2),
+    };
+    const { q, scale } = quantizeInt8(model);
+    expect(Array.from(q)).toEqual([50, 0, -127, 0, 0, 0]);
+    expect(scale[0]).toBeCloseTo(0.01, 7);
+    const back = dequantizeInt8(q, scale);
+    model.weights.forEach((w, i) =>
+      expect(Math.abs(back[i]! - w)).toBeLessThanOrEqual(scale[i % 2]! / 2 + 1e-9),
+    );
+  });
 
   it('cuts long mails into pieces and marks which mail each piece belongs to', () => {
     // Mails with 3, 0 and 40 features.
