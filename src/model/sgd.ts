@@ -23,6 +23,11 @@ export interface SgdOptions {
   optimizer: 'sgd' | 'adagrad';
   /** Average the end-of-epoch weights from this epoch on (0: no averaging). */
   averageFrom: number;
+  /**
+   * Called after every epoch with that epoch's model and the best epoch so far on validation (0
+   * without validation rows); returning 'stop' ends training there.
+   */
+  onEpoch?: (epoch: number, model: LinearModel, bestEpoch: number) => 'stop' | undefined;
 }
 
 export interface SgdResult {
@@ -150,7 +155,10 @@ export function trainSgd(
       model = { classes: C, buckets, weights, bias: Float32Array.from(sumB, (b) => b / averaged) };
     }
     last = model;
-    if (!validation) continue;
+    if (!validation) {
+      if (options.onEpoch?.(epoch, model, 0) === 'stop') break;
+      continue;
+    }
     const z = logits(model, validation.x);
     const loss = logLoss(z, validation.y, C);
     validationLoss.push(loss);
@@ -160,9 +168,10 @@ export function trainSgd(
     if (best === null || accuracy > best.accuracy || (accuracy === best.accuracy && loss < best.loss)) {
       best = { W: model.weights, bias: new Float64Array(model.bias), epoch, loss, accuracy };
       sinceBest = 0;
-    } else if (++sinceBest >= options.patience) {
-      break;
+    } else {
+      sinceBest++;
     }
+    if (options.onEpoch?.(epoch, model, best.epoch) === 'stop' || sinceBest >= options.patience) break;
   }
   if (best) {
     return {

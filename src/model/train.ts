@@ -9,7 +9,8 @@ import { logits, softmaxRows, type LinearModel } from './linear.js';
 import { evaluate, type Evaluation } from './metrics.js';
 import { dequantizeInt8, quantizeInt8, type WeightType } from './onnx-graph.js';
 import { mulberry32, shuffle } from './random.js';
-import { accuracyOf, trainSgd } from './sgd.js';
+import { ParallelRefit } from './parallel-refit.js';
+import { accuracyOf, trainSgd, type SgdOptions } from './sgd.js';
 
 export interface TrainConfig {
   seed: number;
@@ -29,6 +30,12 @@ export interface TrainConfig {
   /** Retrain on train + validation for the chosen number of epochs. */
   refit: boolean;
   /**
+   * Run that refit on a second thread while the validation run chooses the epochs (same model,
+   * sooner). Used when there is one candidate (no grid) and more than `parallelMinRows` rows.
+   */
+  parallelRefit: boolean;
+  parallelMinRows: number;
+  /**
    * 'auto': the smallest of int8, float16, float32 whose rounding changes validation accuracy by at
    * most 0.001 and whose table fits WEIGHT_BUDGET_BYTES (else the most precise one that fits).
    */
@@ -47,6 +54,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   averageFrom: 0,
   gridMaxRows: 5000,
   refit: true,
+  parallelRefit: true,
+  parallelMinRows: 5000,
   weightType: 'auto',
 };
 
@@ -78,6 +87,8 @@ export interface TrainingReport {
   validationAccuracyByEpoch: number[];
   /** Validation metrics of the model trained without the validation rows, after temperature scaling. */
   validation: (Evaluation & { ece_before_temperature: number }) | null;
+  /** Where the refit on all rows ran (null: no refit). */
+  refit: 'refit thread' | 'stalled thread, refit here' | 'after the validation run' | null;
   /** Validation accuracy of float32 weights minus that of int8 and float16 rounded ones. */
   weightAccuracyDelta: { int8: number; float16: number } | null;
   seconds: { featurize: number; train: number; total: number };
@@ -242,6 +253,7 @@ export function trainModel(
   let validationAccuracyByEpoch: number[] = [];
   let validation: TrainingReport['validation'] = null;
   let weightAccuracyDelta: TrainingReport['weightAccuracyDelta'] = null;
+  let refitRan: TrainingReport['refit'] = null;
   let weightType: WeightType = config.weightType === 'auto' ? 'int8' : config.weightType;
 
   const grid: TrainingReport['grid'] = [];
@@ -262,17 +274,41 @@ export function trainModel(
             { eta0: config.eta0 * 0.3, classWeight: 'none' },
           ]
         : [{ eta0: config.eta0, classWeight: config.classWeight }];
+    const refitAll = (classWeight: TrainConfig['classWeight'], maxEpochs: number): SgdOptions => ({
+      ...sgd,
+      maxEpochs,
+      classWeights: classWeights(y, C, classWeight),
+    });
+    const parallel =
+      config.refit && config.parallelRefit && candidates.length === 1 && x.rows > config.parallelMinRows
+        ? new ParallelRefit({ x, y, classes: C, options: refitAll(config.classWeight, config.maxEpochs) })
+        : null;
     let result: ReturnType<typeof trainSgd> | null = null;
     let chosen = candidates[0]!;
     let bestScore = { accuracy: -1, loss: Infinity };
+    const validationStarted = performance.now();
     for (const candidate of candidates) {
-      const attempt = trainSgd(
-        xTrain,
-        yTrain,
-        C,
-        { ...sgd, eta0: candidate.eta0, classWeights: classWeights(yTrain, C, candidate.classWeight) },
-        { x: xVal, y: yVal },
-      );
+      let attempt: ReturnType<typeof trainSgd>;
+      try {
+        attempt = trainSgd(
+          xTrain,
+          yTrain,
+          C,
+          {
+            ...sgd,
+            eta0: candidate.eta0,
+            classWeights: classWeights(yTrain, C, candidate.classWeight),
+            onEpoch: (epoch, _model, bestEpoch) => {
+              parallel?.validationProgress(epoch, bestEpoch);
+              return undefined;
+            },
+          },
+          { x: xVal, y: yVal },
+        );
+      } catch (error) {
+        parallel?.cancel();
+        throw error;
+      }
       const index = attempt.epochs - 1;
       const score = { accuracy: attempt.validationAccuracy[index]!, loss: attempt.validationLoss[index]! };
       grid.push({ ...candidate, epochs: attempt.epochs, ...score });
@@ -300,11 +336,14 @@ export function trainModel(
     if (config.weightType === 'auto') weightType = chosenType.type;
     linear = result.model;
     if (config.refit) {
-      linear = trainSgd(x, y, C, {
-        ...sgd,
-        maxEpochs: epochs,
-        classWeights: classWeights(y, C, finalClassWeight),
-      }).model;
+      const refitHere = (): LinearModel => trainSgd(x, y, C, refitAll(finalClassWeight, epochs)).model;
+      // Stalled: no refit epoch for 30 s plus three validation epochs' time (it has more rows).
+      const epochMs = (performance.now() - validationStarted) / Math.max(1, validationAccuracyByEpoch.length);
+      const refitted = parallel
+        ? parallel.modelAt(epochs, 30_000 + 3 * epochMs, refitHere)
+        : { model: refitHere(), ranOn: 'after the validation run' as const };
+      linear = refitted.model;
+      refitRan = refitted.ranOn;
     }
   } else {
     linear = trainSgd(x, y, C, { ...sgd, classWeights: classWeights(y, C, config.classWeight) }).model;
@@ -334,6 +373,7 @@ export function trainModel(
       epochs,
       validationAccuracyByEpoch,
       validation,
+      refit: refitRan,
       weightAccuracyDelta,
       seconds: { featurize: featurizeSeconds, train: total - featurizeSeconds, total },
     },

@@ -211,6 +211,32 @@ describe('training', () => {
     expect(await hash(12, 'c')).not.toBe(a);
   });
 
+  it('refits on a second thread to the same model, bit for bit, as the refit after the validation run', () => {
+    // The fixture is small: lower the thresholds so it takes the path 20 Newsgroups takes.
+    const options = {
+      seed: 5,
+      featurizer: { buckets: 2048 },
+      maxEpochs: 4,
+      gridMaxRows: 0,
+      parallelMinRows: 0,
+    };
+    const parallel = trainModel(train, { ...options, parallelRefit: true });
+    const sequential = trainModel(train, { ...options, parallelRefit: false });
+    const validationOnly = trainModel(train, { ...options, refit: false });
+    expect(parallel.report.refit).toBe('refit thread');
+    expect(sequential.report.refit).toBe('after the validation run');
+    expect(validationOnly.report.refit).toBeNull();
+    expect(parallel.report.epochs).toBe(sequential.report.epochs);
+    expect(Buffer.from(parallel.linear.weights.buffer)).toEqual(
+      Buffer.from(sequential.linear.weights.buffer),
+    );
+    expect(Array.from(parallel.linear.bias)).toEqual(Array.from(sequential.linear.bias));
+    // ...and the refit did happen: without it the weights differ.
+    expect(Buffer.from(validationOnly.linear.weights.buffer)).not.toEqual(
+      Buffer.from(parallel.linear.weights.buffer),
+    );
+  });
+
   it('learns the fixture targets well above chance, and writes training facts to the manifest', async () => {
     const dir = join(temp, 'facts');
     const trained = trainModel(train, { seed: 5, featurizer: { buckets: 4096 } });

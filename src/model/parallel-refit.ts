@@ -1,0 +1,164 @@
+// The refit on all rows, run on a second core while the validation run decides how many epochs it
+// gets. The refit thread keeps each epoch's model until the validation run no longer needs it; when
+// early stopping has chosen epoch E, the refit's epoch-E model is the same model, bit for bit, as a
+// refit started afterwards for E epochs (same rows, options and seed), only sooner.
+// Training is synchronous, so the two threads talk through shared memory: the control words below,
+// read with Atomics, and one shared buffer the chosen model is copied into.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SparseRows } from '../text/index.js';
+import type { LinearModel } from './linear.js';
+import type { SgdOptions } from './sgd.js';
+
+/** Control words (Int32). */
+export const CONTROL = {
+  /** Epochs the refit thread has finished. */
+  refitEpoch: 0,
+  /** Epochs the validation run has finished, and its best epoch so far. */
+  validationEpoch: 1,
+  validationBest: 2,
+  /** The epoch whose model is wanted (0: not decided yet). */
+  requested: 3,
+  /** 0 running, 1 the requested model is in the output buffer, 2 the refit thread failed. */
+  state: 4,
+} as const;
+const CONTROL_WORDS = 5;
+const ERROR_BYTES = 2048;
+
+export interface RefitInput {
+  x: SparseRows;
+  y: Int32Array;
+  classes: number;
+  options: Omit<SgdOptions, 'onEpoch'>;
+}
+
+/** What the refit thread receives (typed arrays over SharedArrayBuffers: nothing is copied per thread). */
+export interface RefitWorkerData {
+  rows: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+  y: Int32Array;
+  classes: number;
+  options: Omit<SgdOptions, 'onEpoch'>;
+  control: Int32Array;
+  /** weights (buckets x classes) then bias (classes), float32. */
+  output: Float32Array;
+  error: Uint8Array;
+}
+
+function shared<T extends Int32Array | Float32Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
+  const copy = make(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
+}
+
+/**
+ * The refit thread's bootstrap (evaluated, CommonJS): imports refit-worker from compiled JavaScript,
+ * or from TypeScript after registering tsx (tests, `npm run mailroute`); a failure to load is
+ * reported through the shared state like any other, so training never waits on a thread that died.
+ */
+function bootstrap(): string {
+  const self = import.meta.url;
+  let load = `import(${JSON.stringify(new URL('./refit-worker.js', self).href)})`;
+  if (self.endsWith('.ts')) {
+    // tsx's ESM API: the `import` variant of its export, next to the `require` one this resolves.
+    const api = createRequire(self)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs');
+    const entry = new URL('./refit-worker.ts', self).href;
+    load = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  }
+  return `const { workerData } = require('node:worker_threads');
+${load}.catch((error) => {
+  const text = new TextEncoder().encode('cannot start: ' + (error && error.message ? error.message : String(error)));
+  workerData.error.set(text.subarray(0, workerData.error.length));
+  Atomics.store(workerData.control, ${CONTROL.state}, 2);
+  Atomics.notify(workerData.control, ${CONTROL.state});
+});`;
+}
+
+export class ParallelRefit {
+  private readonly control: Int32Array;
+  private readonly output: Float32Array;
+  private readonly error: Uint8Array;
+  private readonly worker: Worker;
+
+  constructor(private readonly input: RefitInput) {
+    const { x, y, classes, options } = input;
+    this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+    this.output = new Float32Array(new SharedArrayBuffer((options.buckets * classes + classes) * 4));
+    this.error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
+    const data: RefitWorkerData = {
+      rows: x.rows,
+      indptr: shared(x.indptr, (b) => new Int32Array(b)),
+      indices: shared(x.indices, (b) => new Int32Array(b)),
+      values: shared(x.values, (b) => new Float32Array(b)),
+      y: shared(y, (b) => new Int32Array(b)),
+      classes,
+      options,
+      control: this.control,
+      output: this.output,
+      error: this.error,
+    };
+    this.worker = new Worker(bootstrap(), { eval: true, workerData: data });
+    // A refit thread never keeps the process alive, and its failures are read from shared memory.
+    this.worker.unref();
+    this.worker.on('error', () => undefined);
+  }
+
+  /** For the validation run's `onEpoch`: tells the refit thread which epochs it may forget. */
+  validationProgress(epoch: number, bestEpoch: number): void {
+    Atomics.store(this.control, CONTROL.validationBest, bestEpoch);
+    Atomics.store(this.control, CONTROL.validationEpoch, epoch);
+  }
+
+  /**
+   * The refit's model after `epoch` epochs. Waits for the refit thread; if it makes no progress for
+   * `stallMs` (it could not start, say), the refit is run here instead: same model, later.
+   */
+  modelAt(
+    epoch: number,
+    stallMs: number,
+    refitHere: () => LinearModel,
+  ): { model: LinearModel; ranOn: 'refit thread' | 'stalled thread, refit here' } {
+    Atomics.store(this.control, CONTROL.requested, epoch);
+    Atomics.notify(this.control, CONTROL.requested);
+    let seen = Atomics.load(this.control, CONTROL.refitEpoch);
+    let lastProgress = performance.now();
+    for (;;) {
+      const state = Atomics.load(this.control, CONTROL.state);
+      if (state === 1) break;
+      if (state === 2) {
+        const text = new TextDecoder().decode(this.error.slice()).replace(/\0+$/, '');
+        void this.worker.terminate();
+        throw new Error(`refit thread failed: ${text}`);
+      }
+      Atomics.wait(this.control, CONTROL.state, 0, 200);
+      const now = Atomics.load(this.control, CONTROL.refitEpoch);
+      if (now !== seen) {
+        seen = now;
+        lastProgress = performance.now();
+      } else if (performance.now() - lastProgress > stallMs) {
+        void this.worker.terminate();
+        return { model: refitHere(), ranOn: 'stalled thread, refit here' };
+      }
+    }
+    const { classes, options } = this.input;
+    const size = options.buckets * classes;
+    const model: LinearModel = {
+      classes,
+      buckets: options.buckets,
+      weights: this.output.slice(0, size),
+      bias: this.output.slice(size, size + classes),
+    };
+    void this.worker.terminate();
+    return { model, ranOn: 'refit thread' };
+  }
+
+  /** Ends the refit thread without taking a model. */
+  cancel(): void {
+    void this.worker.terminate();
+  }
+}
