@@ -283,14 +283,14 @@ export function trainModel(
       config.refit && config.parallelRefit && candidates.length === 1 && x.rows > config.parallelMinRows
         ? new ParallelRefit({ x, y, classes: C, options: refitAll(config.classWeight, config.maxEpochs) })
         : null;
-    let result: ReturnType<typeof trainSgd> | null = null;
-    let chosen = candidates[0]!;
-    let bestScore = { accuracy: -1, loss: Infinity };
-    const validationStarted = performance.now();
-    for (const candidate of candidates) {
-      let attempt: ReturnType<typeof trainSgd>;
-      try {
-        attempt = trainSgd(
+    // Whatever goes wrong before the refit's model is taken, its thread must not outlive training.
+    try {
+      let result: ReturnType<typeof trainSgd> | null = null;
+      let chosen = candidates[0]!;
+      let bestScore = { accuracy: -1, loss: Infinity };
+      const validationStarted = performance.now();
+      for (const candidate of candidates) {
+        const attempt = trainSgd(
           xTrain,
           yTrain,
           C,
@@ -305,45 +305,46 @@ export function trainModel(
           },
           { x: xVal, y: yVal },
         );
-      } catch (error) {
-        parallel?.cancel();
-        throw error;
+        const index = attempt.epochs - 1;
+        const score = { accuracy: attempt.validationAccuracy[index]!, loss: attempt.validationLoss[index]! };
+        grid.push({ ...candidate, epochs: attempt.epochs, ...score });
+        if (
+          score.accuracy > bestScore.accuracy ||
+          (score.accuracy === bestScore.accuracy && score.loss < bestScore.loss)
+        ) {
+          bestScore = score;
+          result = attempt;
+          chosen = candidate;
+        }
       }
-      const index = attempt.epochs - 1;
-      const score = { accuracy: attempt.validationAccuracy[index]!, loss: attempt.validationLoss[index]! };
-      grid.push({ ...candidate, epochs: attempt.epochs, ...score });
-      if (
-        score.accuracy > bestScore.accuracy ||
-        (score.accuracy === bestScore.accuracy && score.loss < bestScore.loss)
-      ) {
-        bestScore = score;
-        result = attempt;
-        chosen = candidate;
+      if (result === null) throw new Error('no training candidate');
+      sgd.eta0 = chosen.eta0;
+      finalClassWeight = chosen.classWeight;
+      epochs = result.epochs;
+      validationAccuracyByEpoch = result.validationAccuracy;
+      const z = logits(result.model, xVal);
+      temperature = fitTemperature(z, yVal, C);
+      const before = evaluate(softmaxRows(Float64Array.from(z), C, 1), yVal, labels);
+      const after = evaluate(softmaxRows(Float64Array.from(z), C, temperature), yVal, labels);
+      validation = { ...after, ece_before_temperature: before.ece };
+      const chosenType = chooseWeightType(result.model, xVal, yVal);
+      weightAccuracyDelta = chosenType.delta;
+      if (config.weightType === 'auto') weightType = chosenType.type;
+      linear = result.model;
+      if (config.refit) {
+        const refitHere = (): LinearModel => trainSgd(x, y, C, refitAll(finalClassWeight, epochs)).model;
+        // Stalled: no refit epoch for 30 s plus three validation epochs' time (it has more rows).
+        const epochMs =
+          (performance.now() - validationStarted) / Math.max(1, validationAccuracyByEpoch.length);
+        const refitted = parallel
+          ? parallel.modelAt(epochs, 30_000 + 3 * epochMs, refitHere)
+          : { model: refitHere(), ranOn: 'after the validation run' as const };
+        linear = refitted.model;
+        refitRan = refitted.ranOn;
       }
-    }
-    if (result === null) throw new Error('no training candidate');
-    sgd.eta0 = chosen.eta0;
-    finalClassWeight = chosen.classWeight;
-    epochs = result.epochs;
-    validationAccuracyByEpoch = result.validationAccuracy;
-    const z = logits(result.model, xVal);
-    temperature = fitTemperature(z, yVal, C);
-    const before = evaluate(softmaxRows(Float64Array.from(z), C, 1), yVal, labels);
-    const after = evaluate(softmaxRows(Float64Array.from(z), C, temperature), yVal, labels);
-    validation = { ...after, ece_before_temperature: before.ece };
-    const chosenType = chooseWeightType(result.model, xVal, yVal);
-    weightAccuracyDelta = chosenType.delta;
-    if (config.weightType === 'auto') weightType = chosenType.type;
-    linear = result.model;
-    if (config.refit) {
-      const refitHere = (): LinearModel => trainSgd(x, y, C, refitAll(finalClassWeight, epochs)).model;
-      // Stalled: no refit epoch for 30 s plus three validation epochs' time (it has more rows).
-      const epochMs = (performance.now() - validationStarted) / Math.max(1, validationAccuracyByEpoch.length);
-      const refitted = parallel
-        ? parallel.modelAt(epochs, 30_000 + 3 * epochMs, refitHere)
-        : { model: refitHere(), ranOn: 'after the validation run' as const };
-      linear = refitted.model;
-      refitRan = refitted.ranOn;
+    } catch (error) {
+      parallel?.cancel();
+      throw error;
     }
   } else {
     linear = trainSgd(x, y, C, { ...sgd, classWeights: classWeights(y, C, config.classWeight) }).model;
