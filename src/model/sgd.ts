@@ -85,7 +85,9 @@ export function trainSgd(
   let averaged = 0;
   let last: LinearModel | null = null;
 
+  let epochsRun = 0;
   for (let epoch = 1; epoch <= options.maxEpochs; epoch++) {
+    epochsRun = epoch;
     shuffle(order, random);
     for (let o = 0; o < order.length; o++) {
       const r = order[o]!;
@@ -183,7 +185,7 @@ export function trainSgd(
   }
   return {
     model: last ?? snapshot(W, scale, bias, C, buckets),
-    epochs: options.maxEpochs,
+    epochs: epochsRun,
     validationLoss,
     validationAccuracy,
   };

@@ -110,22 +110,21 @@ export function defaultBuckets(classes: number): number {
   return buckets;
 }
 
-function rounded(model: LinearModel, type: WeightType): LinearModel {
-  if (type === 'float32') return model;
+function rounded(model: LinearModel, type: 'int8' | 'float16'): LinearModel {
   if (type === 'float16') return { ...model, weights: decodeHalf(encodeHalf(model.weights)) };
   const { q, scale } = quantizeInt8(model);
   return { ...model, weights: dequantizeInt8(q, scale) };
 }
 
-/** The weight type `auto` picks from the validation accuracy each rounding gives. */
+/** The weight type `auto` picks from the validation accuracy each rounding gives (`exact`: unrounded). */
 function chooseWeightType(
   model: LinearModel,
   x: SparseRows,
   y: Int32Array,
+  exact: number,
 ): { type: WeightType; delta: { int8: number; float16: number } } {
-  const accuracy = (type: WeightType): number =>
+  const accuracy = (type: 'int8' | 'float16'): number =>
     accuracyOf(logits(rounded(model, type), x), y, model.classes);
-  const exact = accuracy('float32');
   const delta = { int8: exact - accuracy('int8'), float16: exact - accuracy('float16') };
   const fits = (type: WeightType): boolean =>
     model.buckets * model.classes * BYTES_PER_WEIGHT[type] <= WEIGHT_BUDGET_BYTES;
@@ -327,7 +326,7 @@ export function trainModel(
       const before = evaluate(softmaxRows(Float64Array.from(z), C, 1), yVal, labels);
       const after = evaluate(softmaxRows(Float64Array.from(z), C, temperature), yVal, labels);
       validation = { ...after, ece_before_temperature: before.ece };
-      const chosenType = chooseWeightType(result.model, xVal, yVal);
+      const chosenType = chooseWeightType(result.model, xVal, yVal, accuracyOf(z, yVal, C));
       weightAccuracyDelta = chosenType.delta;
       if (config.weightType === 'auto') weightType = chosenType.type;
       linear = result.model;
