@@ -94,16 +94,17 @@ export interface FeatureSource {
 }
 
 /**
- * Mail -> what the featurizer reads: normalised (HTML, quotes, signature separated) and PII-masked,
- * so a CPR number becomes the feature "[cpr]" and no personal number is ever hashed.
+ * Mail -> what the featurizer reads: normalised (HTML, quotes, signature separated) and PII-masked
+ * (every text part, quoted history and signature included), so a CPR number becomes the feature
+ * "[cpr]" and no personal number is ever hashed.
  */
 export function featureSource(mail: MailInput): FeatureSource {
   const normalized = normalizeMail(mail);
   return {
     subject: maskPii(normalized.subject).text,
     text: maskPii(normalized.text).text,
-    quoted: normalized.quoted,
-    signature: normalized.signature,
+    quoted: maskPii(normalized.quoted).text,
+    signature: maskPii(normalized.signature).text,
     fromAddress: normalized.fromAddress,
     fromDomain: normalized.fromDomain,
     toAddresses: normalized.toAddresses,

@@ -52,6 +52,36 @@ describe('featurizer', () => {
     expect(all.some((n) => n.includes('010190'))).toBe(false);
   });
 
+  it('masks PII in quoted history and the signature too, before anything is hashed', () => {
+    const reply = {
+      subject: 'SV: Parkeringstilladelse',
+      body: [
+        'Tak for svaret.',
+        '',
+        'Venlig hilsen',
+        'Jens Hansen',
+        'Tlf. 20 30 40 50',
+        '',
+        'Den 3. dec. 2026 skrev Borgerservice <post@kommune.dk>:',
+        '> Send os dit CPR-nummer 010190-1234',
+        '> og kontonummer DK5000400440116243',
+      ].join('\n'),
+      from: 'jens@example.dk',
+      to: 'post@kommune.dk',
+    };
+    const source = featureSource(reply);
+    expect(source.quoted).toContain('[CPR]');
+    expect(source.signature).toContain('[PHONE]');
+    for (const s of [
+      { ...spec, signature: true },
+      { ...spec, signature: 'merged' as const },
+    ]) {
+      const all = names(source, s);
+      expect(all).toContain('[cpr]');
+      expect(all.filter((n) => /010190|1234|20 30|2030|5000400440116243/.test(n))).toEqual([]);
+    }
+  });
+
   it('is deterministic: same mails give identical rows, with or without names', () => {
     const sources = [featureSource(mail), featureSource({ ...mail, subject: 'Parkering' })];
     const a = new Featurizer(spec).count(sources);
