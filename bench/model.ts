@@ -2,7 +2,10 @@
 // same run, the peers (scikit-learn TF-IDF + LinearSVC / LogisticRegression, fastText CLI).
 // Prints one table and writes bench-results/model.json. Installs nothing.
 //
-//   npm run bench:model [-- --datasets a,b] [--skip-peers]
+//   npm run bench:model [-- --datasets a,b] [--skip-peers] [--featurizer '<json>']
+//
+// --featurizer overrides mailroute's featurizer spec (e.g. '{"charNgrams":null}') to measure a
+// variant against the same peers; the rows record the overrides.
 //
 // Each system runs in its own child process so peak RSS is that system's alone.
 import { spawnSync } from 'node:child_process';
@@ -20,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BATCH_SIZE, loadModel, parseJsonl, saveModel, trainModel } from '../src/model/index.js';
-import { Featurizer, featureSource } from '../src/text/index.js';
+import { Featurizer, featureSource, type FeaturizerSpec } from '../src/text/index.js';
 
 const DATA = process.env.MAILROUTE_BENCH_DATA ?? '/work/shared/data';
 const SEED = 42;
@@ -42,6 +45,8 @@ interface Row {
   peak_rss_mb: number | null;
   missing?: string;
   ece?: number;
+  /** mailroute only: the --featurizer overrides it was trained with. */
+  featurizer?: Partial<FeaturizerSpec>;
 }
 
 function dirBytes(dir: string): number {
@@ -49,14 +54,14 @@ function dirBytes(dir: string): number {
 }
 
 /** Child mode: train + evaluate mailroute on one dataset, print one JSON row. */
-async function runMailroute(dataset: string): Promise<void> {
+async function runMailroute(dataset: string, featurizer: Partial<FeaturizerSpec>): Promise<void> {
   const read = (name: string) =>
     parseJsonl(readFileSync(join(DATA, dataset, name), 'utf8'), { requireLabel: true }).records;
   const train = read('train.jsonl');
   const test = read('test.jsonl');
   const wall = performance.now();
   const cpu = process.cpuUsage();
-  const trained = trainModel(train, { seed: SEED });
+  const trained = trainModel(train, { seed: SEED, featurizer });
   const used = process.cpuUsage(cpu);
   const trainSeconds = (performance.now() - wall) / 1000;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
@@ -97,6 +102,7 @@ async function runMailroute(dataset: string): Promise<void> {
       peak_rss_mb: process.resourceUsage().maxRSS / 1024,
       ece: result.ece,
     };
+    if (Object.keys(featurizer).length > 0) row.featurizer = featurizer;
     await model.dispose();
     process.stdout.write(JSON.stringify(row) + '\n');
   } finally {
@@ -145,7 +151,20 @@ function toRow(dataset: string, system: string, o: Record<string, unknown>): Row
   if (typeof o.missing === 'string') row.missing = o.missing;
   if (num(o.predict_core_per_s) !== null) row.predict_core_per_s = num(o.predict_core_per_s);
   if (num(o.ece) !== null) row.ece = num(o.ece) as number;
+  if (typeof o.featurizer === 'object' && o.featurizer !== null) row.featurizer = o.featurizer;
   return row;
+}
+
+function parseFeaturizerOverrides(text: string): Partial<FeaturizerSpec> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--featurizer: not JSON (${(error as Error).message}): ${text}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`--featurizer: expected a JSON object of featurizer spec fields, got ${text}`);
+  return parsed;
 }
 
 function fmt(value: number | null | undefined, digits: number): string {
@@ -205,9 +224,11 @@ function progress(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const featurizerArg = args.includes('--featurizer') ? (args[args.indexOf('--featurizer') + 1] ?? '') : '{}';
+  const featurizer = parseFeaturizerOverrides(featurizerArg);
   const one = args.indexOf('--one');
   if (one >= 0) {
-    await runMailroute(args[one + 1] ?? '');
+    await runMailroute(args[one + 1] ?? '', featurizer);
     return;
   }
   const only = args.includes('--datasets') ? (args[args.indexOf('--datasets') + 1] ?? '').split(',') : null;
@@ -221,7 +242,13 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const dataset of datasets) {
     process.stderr.write(`[bench:model] ${dataset}: mailroute\n`);
-    rows.push(toRow(dataset, 'mailroute', runChild(tsx, [self, '--one', dataset], process.env)));
+    rows.push(
+      toRow(
+        dataset,
+        'mailroute',
+        runChild(tsx, [self, '--one', dataset, '--featurizer', featurizerArg], process.env),
+      ),
+    );
     progress(rows);
     if (skipPeers) continue;
     for (const peer of PEERS) {
@@ -257,7 +284,8 @@ async function main(): Promise<void> {
       progress(rows);
     }
   }
-  const text = table(rows);
+  const overrides = Object.keys(featurizer).length > 0 ? `mailroute featurizer: ${featurizerArg}\n` : '';
+  const text = overrides + table(rows);
   process.stdout.write(text + '\n');
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(join('bench-results', 'model.json'), JSON.stringify(rows, null, 2) + '\n');
