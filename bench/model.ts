@@ -2,7 +2,11 @@
 // same run, the peers (scikit-learn TF-IDF + LinearSVC / LogisticRegression, fastText CLI).
 // Prints one table and writes bench-results/model.json. Installs nothing.
 //
-//   npm run bench:model [-- --datasets a,b] [--skip-peers] [--featurizer '<json>']
+//   npm run bench:model [-- --datasets a,b] [--skip-peers] [--seeds 42,1,2] [--featurizer '<json>']
+//
+// mailroute trains once per seed (its own process each): accuracy, macro-F1 and coverage are the
+// mean over the seeds, with each seed's value in the row; speed, size and RSS are the first seed's
+// run. The peers run once, with the first seed.
 //
 // --featurizer overrides mailroute's featurizer spec (e.g. '{"charNgrams":null}') to measure a
 // variant against the same peers; the rows record the overrides.
@@ -26,7 +30,7 @@ import { BATCH_SIZE, loadModel, parseJsonl, saveModel, trainModel } from '../src
 import { Featurizer, featureSource, type FeaturizerSpec } from '../src/text/index.js';
 
 const DATA = process.env.MAILROUTE_BENCH_DATA ?? '/work/shared/data';
-const SEED = 42;
+const DEFAULT_SEEDS = [42, 1, 2];
 const PYTHON = '/usr/bin/python3';
 const PEERS = ['sklearn-linearsvc', 'sklearn-logreg', 'fasttext'] as const;
 
@@ -47,6 +51,9 @@ interface Row {
   ece?: number;
   /** mailroute only: the --featurizer overrides it was trained with. */
   featurizer?: Partial<FeaturizerSpec>;
+  /** mailroute only: the seeds averaged, and each seed's scores in that order. */
+  seeds?: number[];
+  by_seed?: { accuracy: number[]; macro_f1: number[]; coverage_098: number[] };
 }
 
 function dirBytes(dir: string): number {
@@ -54,14 +61,18 @@ function dirBytes(dir: string): number {
 }
 
 /** Child mode: train + evaluate mailroute on one dataset, print one JSON row. */
-async function runMailroute(dataset: string, featurizer: Partial<FeaturizerSpec>): Promise<void> {
+async function runMailroute(
+  dataset: string,
+  seed: number,
+  overrides: Partial<FeaturizerSpec>,
+): Promise<void> {
   const read = (name: string) =>
     parseJsonl(readFileSync(join(DATA, dataset, name), 'utf8'), { requireLabel: true }).records;
   const train = read('train.jsonl');
   const test = read('test.jsonl');
   const wall = performance.now();
   const cpu = process.cpuUsage();
-  const trained = trainModel(train, { seed: SEED, featurizer });
+  const trained = trainModel(train, { seed, featurizer: overrides });
   const used = process.cpuUsage(cpu);
   const trainSeconds = (performance.now() - wall) / 1000;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
@@ -102,7 +113,7 @@ async function runMailroute(dataset: string, featurizer: Partial<FeaturizerSpec>
       peak_rss_mb: process.resourceUsage().maxRSS / 1024,
       ece: result.ece,
     };
-    if (Object.keys(featurizer).length > 0) row.featurizer = featurizer;
+    if (Object.keys(overrides).length > 0) row.featurizer = overrides;
     await model.dispose();
     process.stdout.write(JSON.stringify(row) + '\n');
   } finally {
@@ -155,6 +166,38 @@ function toRow(dataset: string, system: string, o: Record<string, unknown>): Row
   return row;
 }
 
+/** One row for mailroute's runs (one per seed): mean scores, each seed's scores, the first run's costs. */
+function mailrouteRow(dataset: string, seeds: number[], runs: Record<string, unknown>[]): Row {
+  const failed = runs.findIndex((run) => typeof run.missing === 'string');
+  if (failed >= 0)
+    return toRow(dataset, 'mailroute', {
+      missing: `seed ${seeds[failed]}: ${String(runs[failed]!.missing)}`,
+    });
+  const row = toRow(dataset, 'mailroute', runs[0]!);
+  const scores = (key: 'accuracy' | 'macro_f1' | 'coverage_098') => runs.map((run) => num(run[key]) ?? NaN);
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const by_seed = {
+    accuracy: scores('accuracy'),
+    macro_f1: scores('macro_f1'),
+    coverage_098: scores('coverage_098'),
+  };
+  return {
+    ...row,
+    accuracy: mean(by_seed.accuracy),
+    macro_f1: mean(by_seed.macro_f1),
+    coverage_098: mean(by_seed.coverage_098),
+    seeds,
+    by_seed,
+  };
+}
+
+function parseSeeds(text: string): number[] {
+  const seeds = text.split(',').map(Number);
+  if (seeds.length === 0 || seeds.some((seed) => !Number.isInteger(seed)))
+    throw new Error(`--seeds: expected comma-separated integers, got '${text}'`);
+  return seeds;
+}
+
 function parseFeaturizerOverrides(text: string): Partial<FeaturizerSpec> {
   let parsed: unknown;
   try {
@@ -176,6 +219,7 @@ function table(rows: Row[]): string {
     'dataset',
     'system',
     'acc',
+    'acc min-max',
     'macroF1',
     'cov@.98',
     'train s',
@@ -192,6 +236,9 @@ function table(rows: Row[]): string {
           r.dataset,
           r.system,
           fmt(r.accuracy, 4),
+          r.by_seed
+            ? `${fmt(Math.min(...r.by_seed.accuracy), 4)}-${fmt(Math.max(...r.by_seed.accuracy), 4)}`
+            : '',
           fmt(r.macro_f1, 4),
           fmt(r.coverage_098, 4),
           fmt(r.train_s, 1),
@@ -226,9 +273,12 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const featurizerArg = args.includes('--featurizer') ? (args[args.indexOf('--featurizer') + 1] ?? '') : '{}';
   const featurizer = parseFeaturizerOverrides(featurizerArg);
+  const seeds = args.includes('--seeds')
+    ? parseSeeds(args[args.indexOf('--seeds') + 1] ?? '')
+    : DEFAULT_SEEDS;
   const one = args.indexOf('--one');
   if (one >= 0) {
-    await runMailroute(args[one + 1] ?? '', featurizer);
+    await runMailroute(args[one + 1] ?? '', seeds[0]!, featurizer);
     return;
   }
   const only = args.includes('--datasets') ? (args[args.indexOf('--datasets') + 1] ?? '').split(',') : null;
@@ -242,13 +292,14 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const dataset of datasets) {
     process.stderr.write(`[bench:model] ${dataset}: mailroute\n`);
-    rows.push(
-      toRow(
-        dataset,
-        'mailroute',
-        runChild(tsx, [self, '--one', dataset, '--featurizer', featurizerArg], process.env),
+    const runs = seeds.map((seed) =>
+      runChild(
+        tsx,
+        [self, '--one', dataset, '--seeds', String(seed), '--featurizer', featurizerArg],
+        process.env,
       ),
     );
+    rows.push(mailrouteRow(dataset, seeds, runs));
     progress(rows);
     if (skipPeers) continue;
     for (const peer of PEERS) {
@@ -275,7 +326,7 @@ async function main(): Promise<void> {
               peer,
               join(DATA, dataset, 'train.jsonl'),
               join(DATA, dataset, 'test.jsonl'),
-              String(SEED),
+              String(seeds[0]),
             ],
             env,
           ),
