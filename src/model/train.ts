@@ -25,8 +25,12 @@ export interface TrainConfig {
   classWeight: 'none' | 'sqrt' | 'balanced';
   /** Average end-of-epoch weights from this epoch on (0: off). */
   averageFrom: number;
-  /** Training sets up to this many rows try a small grid of step sizes and class weightings. */
-  gridMaxRows: number;
+  /**
+   * Training sets with at most this many stored features (non-zeros over all training rows, what an
+   * epoch costs) try each of `gridEta0Factors` x eta0 on validation and keep the best.
+   */
+  gridMaxFeatures: number;
+  gridEta0Factors: number[];
   /** Retrain on train + validation for the chosen number of epochs. */
   refit: boolean;
   /**
@@ -52,7 +56,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   lambda: 1e-4,
   classWeight: 'sqrt',
   averageFrom: 0,
-  gridMaxRows: 5000,
+  gridMaxFeatures: 5_000_000,
+  gridEta0Factors: [1, 0.3, 0.1],
   refit: true,
   parallelRefit: true,
   parallelMinRows: 5000,
@@ -75,10 +80,9 @@ export interface TrainingReport {
   counts: { train: number; validation: number; perLabel: Record<string, number> };
   window: { from: string | null; to: string | null };
   validationSplit: 'time' | 'random' | 'none';
-  /** Candidates tried on validation (small training sets only), with their validation scores. */
+  /** Candidates tried on validation (cheap training sets only), with their validation scores. */
   grid: {
     eta0: number;
-    classWeight: TrainConfig['classWeight'];
     epochs: number;
     accuracy: number;
     loss: number;
@@ -256,31 +260,25 @@ export function trainModel(
   let weightType: WeightType = config.weightType === 'auto' ? 'int8' : config.weightType;
 
   const grid: TrainingReport['grid'] = [];
-  let finalClassWeight = config.classWeight;
   if (split.validation.length > 0) {
     const xTrain = selectRows(x, split.train);
     const yTrain = Int32Array.from(split.train, (i) => y[i]!);
     const xVal = selectRows(x, split.validation);
     const yVal = Int32Array.from(split.validation, (i) => y[i]!);
-    // Small training sets: a tiny grid (step size x class weighting), chosen on validation accuracy
-    // then validation log loss. Large sets keep the defaults (training time matters more there).
-    const candidates: { eta0: number; classWeight: TrainConfig['classWeight'] }[] =
-      split.train.length <= config.gridMaxRows
-        ? [
-            { eta0: config.eta0, classWeight: config.classWeight },
-            { eta0: config.eta0, classWeight: 'none' },
-            { eta0: config.eta0 * 0.3, classWeight: config.classWeight },
-            { eta0: config.eta0 * 0.3, classWeight: 'none' },
-          ]
-        : [{ eta0: config.eta0, classWeight: config.classWeight }];
-    const refitAll = (classWeight: TrainConfig['classWeight'], maxEpochs: number): SgdOptions => ({
+    // Cheap training sets: a few step sizes, chosen on validation accuracy then validation log loss
+    // (small, noisy sets often want a smaller step). Costly sets keep the default: training time.
+    const candidates =
+      xTrain.indptr[xTrain.rows]! <= config.gridMaxFeatures
+        ? config.gridEta0Factors.map((f) => config.eta0 * f)
+        : [config.eta0];
+    const refitAll = (maxEpochs: number): SgdOptions => ({
       ...sgd,
       maxEpochs,
-      classWeights: classWeights(y, C, classWeight),
+      classWeights: classWeights(y, C, config.classWeight),
     });
     const parallel =
       config.refit && config.parallelRefit && candidates.length === 1 && x.rows > config.parallelMinRows
-        ? new ParallelRefit({ x, y, classes: C, options: refitAll(config.classWeight, config.maxEpochs) })
+        ? new ParallelRefit({ x, y, classes: C, options: refitAll(config.maxEpochs) })
         : null;
     // Whatever goes wrong before the refit's model is taken, its thread must not outlive training.
     try {
@@ -288,15 +286,15 @@ export function trainModel(
       let chosen = candidates[0]!;
       let bestScore = { accuracy: -1, loss: Infinity };
       const validationStarted = performance.now();
-      for (const candidate of candidates) {
+      for (const eta0 of candidates) {
         const attempt = trainSgd(
           xTrain,
           yTrain,
           C,
           {
             ...sgd,
-            eta0: candidate.eta0,
-            classWeights: classWeights(yTrain, C, candidate.classWeight),
+            eta0,
+            classWeights: classWeights(yTrain, C, config.classWeight),
             onEpoch: (epoch, _model, bestEpoch) => {
               parallel?.validationProgress(epoch, bestEpoch);
               return undefined;
@@ -306,19 +304,18 @@ export function trainModel(
         );
         const index = attempt.epochs - 1;
         const score = { accuracy: attempt.validationAccuracy[index]!, loss: attempt.validationLoss[index]! };
-        grid.push({ ...candidate, epochs: attempt.epochs, ...score });
+        grid.push({ eta0, epochs: attempt.epochs, ...score });
         if (
           score.accuracy > bestScore.accuracy ||
           (score.accuracy === bestScore.accuracy && score.loss < bestScore.loss)
         ) {
           bestScore = score;
           result = attempt;
-          chosen = candidate;
+          chosen = eta0;
         }
       }
       if (result === null) throw new Error('no training candidate');
-      sgd.eta0 = chosen.eta0;
-      finalClassWeight = chosen.classWeight;
+      sgd.eta0 = chosen;
       epochs = result.epochs;
       validationAccuracyByEpoch = result.validationAccuracy;
       const z = logits(result.model, xVal);
@@ -331,7 +328,7 @@ export function trainModel(
       if (config.weightType === 'auto') weightType = chosenType.type;
       linear = result.model;
       if (config.refit) {
-        const refitHere = (): LinearModel => trainSgd(x, y, C, refitAll(finalClassWeight, epochs)).model;
+        const refitHere = (): LinearModel => trainSgd(x, y, C, refitAll(epochs)).model;
         // Stalled: no refit epoch for 30 s plus three validation epochs' time (it has more rows).
         const epochMs =
           (performance.now() - validationStarted) / Math.max(1, validationAccuracyByEpoch.length);

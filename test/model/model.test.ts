@@ -217,7 +217,7 @@ describe('training', () => {
       seed: 5,
       featurizer: { buckets: 2048 },
       maxEpochs: 4,
-      gridMaxRows: 0,
+      gridMaxFeatures: 0,
       parallelMinRows: 0,
     };
     const parallel = trainModel(train, { ...options, parallelRefit: true });
@@ -235,6 +235,18 @@ describe('training', () => {
     expect(Buffer.from(validationOnly.linear.weights.buffer)).not.toEqual(
       Buffer.from(parallel.linear.weights.buffer),
     );
+  });
+
+  it('tries each grid step size on validation when training is cheap, keeps the best, and only the default when not', () => {
+    const options = { seed: 5, featurizer: { buckets: 2048 }, maxEpochs: 3 };
+    const gridded = trainModel(train, options);
+    expect(gridded.report.grid.map((g) => g.eta0)).toEqual([1, 0.3, 0.1]);
+    const best = [...gridded.report.grid].sort((a, b) => b.accuracy - a.accuracy || a.loss - b.loss)[0]!;
+    expect(gridded.report.epochs).toBe(best.epochs);
+    // The refit uses the chosen step size: the same as training with it alone.
+    const alone = trainModel(train, { ...options, eta0: best.eta0, gridMaxFeatures: 0 });
+    expect(alone.report.grid.map((g) => g.eta0)).toEqual([best.eta0]);
+    expect(Buffer.from(alone.linear.weights.buffer)).toEqual(Buffer.from(gridded.linear.weights.buffer));
   });
 
   it('learns the fixture targets well above chance, and writes training facts to the manifest', async () => {
