@@ -17,6 +17,8 @@ export interface TrainConfig {
   /** Overrides of the featurizer spec; `buckets` defaults to what keeps int8 weights at most 8 MB. */
   featurizer: Partial<FeaturizerSpec>;
   validationFraction: number;
+  /** Features (buckets) in fewer training mails than this get idf 0: dropped, like min_df. */
+  minDf: number;
   maxEpochs: number;
   patience: number;
   eta0: number;
@@ -50,6 +52,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   seed: 42,
   featurizer: {},
   validationFraction: 0.1,
+  minDf: 2,
   maxEpochs: 8,
   patience: 2,
   eta0: 1,
@@ -235,7 +238,7 @@ export function trainModel(
   const featurizer = new Featurizer(spec);
   const x = featurizer.count(labelled.map((r) => featureSource(r.mail)));
   // IDF is unsupervised, so it is fitted once on every training row (the validation rows included).
-  const idf = Idf.fit(x, spec.buckets);
+  const idf = Idf.fit(x, spec.buckets, config.minDf);
   idf.transform(x, spec);
   const featurizeSeconds = (performance.now() - started) / 1000;
 

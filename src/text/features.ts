@@ -440,13 +440,18 @@ export class Idf {
     this.weights = weights;
   }
 
-  /** Smooth idf = ln((1 + n) / (1 + df)) + 1 over the training rows. */
-  static fit(counts: SparseRows, buckets: number): Idf {
+  /**
+   * Smooth idf = ln((1 + n) / (1 + df)) + 1 over the training rows; buckets seen in fewer than `minDf`
+   * training rows get 0, so they count neither in a mail's scores nor in its norm (training and serving
+   * alike: a word the model never saw twice cannot dilute the words it learned).
+   */
+  static fit(counts: SparseRows, buckets: number, minDf = 1): Idf {
     const df = new Int32Array(buckets);
     for (let k = 0; k < counts.indptr[counts.rows]!; k++) df[counts.indices[k]!]!++;
     const weights = new Float32Array(buckets);
     for (let j = 0; j < buckets; j++) {
-      weights[j] = Math.round((Math.log((1 + counts.rows) / (1 + df[j]!)) + 1) * 256) / 256;
+      weights[j] =
+        df[j]! < minDf ? 0 : Math.round((Math.log((1 + counts.rows) / (1 + df[j]!)) + 1) * 256) / 256;
     }
     return new Idf(weights);
   }

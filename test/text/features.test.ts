@@ -124,6 +124,28 @@ describe('featurizer', () => {
     expect(Array.from(Idf.fromBytes(idf.toBytes()).weights)).toEqual(Array.from(idf.weights));
   });
 
+  it('drops features seen in fewer than minDf training mails: idf 0, out of the scores and the norm', () => {
+    const noChars: FeaturizerSpec = { ...spec, charNgrams: null, wordNgramMax: 1 };
+    const featurizer = new Featurizer(noChars);
+    const training = featurizer.count([
+      featureSource({ subject: null, body: 'parkering bil', from: null, to: null }),
+      featureSource({ subject: null, body: 'parkering cykel', from: null, to: null }),
+    ]);
+    const idf = Idf.fit(training, noChars.buckets, 2);
+    // A new mail: one word seen twice in training, one seen once, one never seen.
+    const mail = featureSource({ subject: null, body: 'parkering cykel tandem', from: null, to: null });
+    const rows = idf.transform(featurizer.count([mail], { names: true }), noChars);
+    const byName = new Map<string, number>();
+    for (let k = 0; k < rows.indptr[1]!; k++)
+      byName.set(rows.names![0]!.get(rows.indices[k]!)!, rows.values[k]!);
+    expect(byName.get('cykel')).toBe(0);
+    expect(byName.get('tandem')).toBe(0);
+    expect(byName.get('parkering')).toBeCloseTo(1, 6);
+    // Without the threshold the rare words take part, and parkering's share of the norm shrinks.
+    const all = Idf.fit(training, noChars.buckets).transform(featurizer.count([mail]), noChars);
+    expect(Math.max(...all.values)).toBeLessThan(1);
+  });
+
   it('costs no more for a 5 MB body than for its first maxChars characters', () => {
     const huge = 'byggesag '.repeat(600_000);
     const rows = new Featurizer(spec).count([
