@@ -271,17 +271,19 @@ function progress(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const featurizerArg = args.includes('--featurizer') ? (args[args.indexOf('--featurizer') + 1] ?? '') : '{}';
+  /** The value after `--name`, '' when it is missing, null without the option. */
+  const option = (name: string): string | null =>
+    args.includes(name) ? (args[args.indexOf(name) + 1] ?? '') : null;
+  const featurizerArg = option('--featurizer') ?? '{}';
   const featurizer = parseFeaturizerOverrides(featurizerArg);
-  const seeds = args.includes('--seeds')
-    ? parseSeeds(args[args.indexOf('--seeds') + 1] ?? '')
-    : DEFAULT_SEEDS;
+  const seedsArg = option('--seeds');
+  const seeds = seedsArg === null ? DEFAULT_SEEDS : parseSeeds(seedsArg);
   const one = args.indexOf('--one');
   if (one >= 0) {
     await runMailroute(args[one + 1] ?? '', seeds[0]!, featurizer);
     return;
   }
-  const only = args.includes('--datasets') ? (args[args.indexOf('--datasets') + 1] ?? '').split(',') : null;
+  const only = option('--datasets')?.split(',') ?? null;
   const skipPeers = args.includes('--skip-peers');
   const datasets = readdirSync(DATA)
     .filter((d) => existsSync(join(DATA, d, 'train.jsonl')) && existsSync(join(DATA, d, 'test.jsonl')))

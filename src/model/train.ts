@@ -289,6 +289,7 @@ export function trainModel(
       let chosen = candidates[0]!;
       let bestScore = { accuracy: -1, loss: Infinity };
       const validationStarted = performance.now();
+      const trainClassWeights = classWeights(yTrain, C, config.classWeight);
       for (const eta0 of candidates) {
         const attempt = trainSgd(
           xTrain,
@@ -297,7 +298,7 @@ export function trainModel(
           {
             ...sgd,
             eta0,
-            classWeights: classWeights(yTrain, C, config.classWeight),
+            classWeights: trainClassWeights,
             onEpoch: (epoch, _model, bestEpoch) => {
               parallel?.validationProgress(epoch, bestEpoch);
               return undefined;
