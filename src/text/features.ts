@@ -148,6 +148,9 @@ export class Featurizer {
   private slots = new Int32Array(4096);
   private shift = 32 - 12;
   private nTouched = 0;
+  // Output buffers reused across batches; count() returns copies of the part it filled.
+  private outIndices = new Int32Array(1 << 14);
+  private outValues = new Float32Array(1 << 14);
   private names: Map<number, string> | null = null;
   private readonly cache: WordCache;
   // Distinct words of one chars() call: `seen[id] === stamp` marks a word counted `wordCounts[id]` times.
@@ -174,8 +177,6 @@ export class Featurizer {
   /** Raw counts (tf) for a batch of mails, each row in first-seen order. */
   count(sources: readonly FeatureSource[], options: { names?: boolean } = {}): SparseRows {
     const indptr = new Int32Array(sources.length + 1);
-    let indices = new Int32Array(Math.max(1024, sources.length * 256));
-    let values = new Float32Array(indices.length);
     const names: Map<number, string>[] | undefined = options.names ? [] : undefined;
     let nnz = 0;
     for (let r = 0; r < sources.length; r++) {
@@ -183,24 +184,7 @@ export class Featurizer {
       if (source === undefined) continue;
       this.names = names ? new Map() : null;
       this.countOne(source);
-      if (nnz + this.nTouched > indices.length) {
-        const size = Math.max(indices.length * 2, nnz + this.nTouched);
-        const grownI = new Int32Array(size);
-        grownI.set(indices.subarray(0, nnz));
-        const grownV = new Float32Array(size);
-        grownV.set(values.subarray(0, nnz));
-        indices = grownI;
-        values = grownV;
-      }
-      // Insertion order: deterministic for a given mail, and sorting buys nothing downstream.
-      for (let k = 0; k < this.nTouched; k++) {
-        const slot = this.slots[k]!;
-        indices[nnz] = this.keys[slot]! - 1;
-        values[nnz] = this.slotCounts[slot]!;
-        this.keys[slot] = 0;
-        nnz++;
-      }
-      this.nTouched = 0;
+      nnz = this.drain(nnz);
       indptr[r + 1] = nnz;
       if (names && this.names) names.push(this.names);
     }
@@ -208,11 +192,37 @@ export class Featurizer {
     const out: SparseRows = {
       rows: sources.length,
       indptr,
-      indices: indices.slice(0, nnz),
-      values: values.slice(0, nnz),
+      indices: this.outIndices.slice(0, nnz),
+      values: this.outValues.slice(0, nnz),
     };
     if (names) out.names = names;
     return out;
+  }
+
+  /**
+   * Moves one mail's counts from the table to the output buffers at `nnz` (insertion order:
+   * deterministic for a given mail, and sorting buys nothing downstream); returns the new end.
+   */
+  private drain(nnz: number): number {
+    const n = this.nTouched;
+    if (nnz + n > this.outIndices.length) {
+      const size = Math.max(this.outIndices.length * 2, nnz + n);
+      const indices = new Int32Array(size);
+      indices.set(this.outIndices.subarray(0, nnz));
+      const values = new Float32Array(size);
+      values.set(this.outValues.subarray(0, nnz));
+      this.outIndices = indices;
+      this.outValues = values;
+    }
+    const { keys, slotCounts, slots, outIndices, outValues } = this;
+    for (let k = 0; k < n; k++) {
+      const slot = slots[k]!;
+      outIndices[nnz + k] = keys[slot]! - 1;
+      outValues[nnz + k] = slotCounts[slot]!;
+      keys[slot] = 0;
+    }
+    this.nTouched = 0;
+    return nnz + n;
   }
 
   // Per-mail counts live in a small open-addressing table (fits in L2) instead of a dense array of
@@ -402,9 +412,34 @@ export class Featurizer {
           }
         }
       } else {
-        for (let k = start; k < end; k++) this.addBucket(pool[k]!, count);
+        this.addBuckets(pool, start, end, count);
       }
     }
+  }
+
+  /** addBucket for each of `buckets[start, end)`, with room made first so the loop never grows. */
+  private addBuckets(buckets: Int32Array, start: number, end: number, n: number): void {
+    while ((this.nTouched + end - start) * 2 > this.keys.length) this.grow();
+    const { keys, slotCounts, slots, shift } = this;
+    const tableMask = keys.length - 1;
+    let touched = this.nTouched;
+    for (let k = start; k < end; k++) {
+      const b = buckets[k]!;
+      for (let slot = Math.imul(b, 0x9e3779b1) >>> shift; ; slot = (slot + 1) & tableMask) {
+        const key = keys[slot]!;
+        if (key === b + 1) {
+          slotCounts[slot] = slotCounts[slot]! + n;
+          break;
+        }
+        if (key === 0) {
+          keys[slot] = b + 1;
+          slotCounts[slot] = n;
+          slots[touched++] = slot;
+          break;
+        }
+      }
+    }
+    this.nTouched = touched;
   }
 
   /** Buckets (upper half) of a word's character n-grams; none for words longer than the spec allows. */
@@ -480,6 +515,7 @@ export class Idf {
     spec: Pick<FeaturizerSpec, 'sublinearTf' | 'charWeight' | 'buckets'>,
   ): SparseRows {
     const { indptr, indices, values } = rows;
+    const { weights } = this;
     const half = spec.buckets >>> 1;
     const sublinear = spec.sublinearTf;
     for (let r = 0; r < rows.rows; r++) {
@@ -490,7 +526,7 @@ export class Idf {
       for (let k = start; k < end; k++) {
         const tf = values[k]!;
         const j = indices[k]!;
-        const v = (sublinear ? sublinearTf(tf) : tf) * this.weights[j]!;
+        const v = (sublinear ? sublinearTf(tf) : tf) * weights[j]!;
         values[k] = v;
         if (j >= half) charNorm += v * v;
         else wordNorm += v * v;
