@@ -2,7 +2,8 @@
 // same run, the peers (scikit-learn TF-IDF + LinearSVC / LogisticRegression, fastText CLI).
 // Prints one table and writes bench-results/model.json. Installs nothing.
 //
-//   npm run bench:model [-- --datasets a,b] [--skip-peers] [--seeds 42,1,2] [--featurizer '<json>']
+//   npm run bench:model [-- --datasets a,b] [--peers sklearn-linearsvc,fasttext | --skip-peers]
+//                          [--seeds 42,1,2] [--featurizer '<json>']
 //
 // mailroute trains once per seed (its own process each): accuracy, macro-F1 and coverage are the
 // mean over the seeds, with each seed's value in the row; speed, size and RSS are the first seed's
@@ -191,6 +192,17 @@ function mailrouteRow(dataset: string, seeds: number[], runs: Record<string, unk
   };
 }
 
+/** --peers a,b: these peers only (all of them without the option). */
+function parsePeers(text: string | null): (typeof PEERS)[number][] {
+  if (text === null) return [...PEERS];
+  const known = new Set<string>(PEERS);
+  const names = text.split(',');
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    throw new Error(`--peers: unknown peer '${unknown.join(',')}'; expected some of ${PEERS.join(', ')}`);
+  return PEERS.filter((peer) => names.includes(peer));
+}
+
 function parseSeeds(text: string): number[] {
   const seeds = text.split(',').map(Number);
   if (seeds.length === 0 || seeds.some((seed) => !Number.isInteger(seed)))
@@ -284,7 +296,7 @@ async function main(): Promise<void> {
     return;
   }
   const only = option('--datasets')?.split(',') ?? null;
-  const skipPeers = args.includes('--skip-peers');
+  const peers = args.includes('--skip-peers') ? [] : parsePeers(option('--peers'));
   const datasets = readdirSync(DATA)
     .filter((d) => existsSync(join(DATA, d, 'train.jsonl')) && existsSync(join(DATA, d, 'test.jsonl')))
     .filter((d) => only === null || only.includes(d))
@@ -303,8 +315,7 @@ async function main(): Promise<void> {
     );
     rows.push(mailrouteRow(dataset, seeds, runs));
     progress(rows);
-    if (skipPeers) continue;
-    for (const peer of PEERS) {
+    for (const peer of peers) {
       process.stderr.write(`[bench:model] ${dataset}: ${peer}\n`);
       if (!existsSync(PYTHON)) {
         rows.push(
