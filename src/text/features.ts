@@ -34,7 +34,13 @@ export interface FeaturizerSpec {
   charNgramMaxWordLength: number;
   /** Separately prefixed feature groups. */
   subject: boolean;
+  /** from:address and domain:x.dk (every parent domain). */
   sender: boolean;
+  /**
+   * The sender's display name and address are also counted as content: their words, bigrams and
+   * character n-grams join the text's. Off when absent (the default: measured in docs/model.md).
+   */
+  senderText?: boolean;
   recipients: boolean;
   attachments: boolean;
   /**
@@ -88,6 +94,8 @@ export interface FeatureSource {
   quoted: string;
   signature: string;
   fromAddress: string | null;
+  /** The sender's display name, '' when there is none. */
+  fromName: string;
   fromDomain: string | null;
   toAddresses: string[];
   attachments: { name: string; contentType: string }[];
@@ -106,6 +114,7 @@ export function featureSource(mail: MailInput): FeatureSource {
     quoted: maskPii(normalized.quoted).text,
     signature: maskPii(normalized.signature).text,
     fromAddress: normalized.fromAddress,
+    fromName: maskPii(normalized.fromName).text,
     fromDomain: normalized.fromDomain,
     toAddresses: normalized.toAddresses,
     attachments: normalized.attachments,
@@ -305,6 +314,9 @@ export class Featurizer {
     if (spec.charNgrams) {
       this.chars(subjectIds);
       this.chars(textIds);
+    }
+    if (spec.senderText && (source.fromName || source.fromAddress)) {
+      this.content(this.tokens(`${source.fromName} ${source.fromAddress ?? ''}`));
     }
     if (spec.subject) this.words(subjectTokens, SEED.subject, SEED.subjectBigram, 'subject:');
     if (spec.quoted !== 'off' && source.quoted) {

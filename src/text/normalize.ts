@@ -45,6 +45,7 @@ export const MAX_HTML_CHARS = 131_072;
 const MAX_HTML_DEPTH = 400;
 const MAX_SUBJECT_CHARS = 1_000;
 const MAX_ADDRESS_FIELD_CHARS = 10_000;
+const MAX_DISPLAY_NAME_CHARS = 200;
 
 // ---------------------------------------------------------------------------------------------
 // HTML
@@ -344,6 +345,19 @@ function addressesIn(field: string): string[] {
   return out;
 }
 
+/**
+ * The display name of a sender field: "Name <addr@x.dk>", "addr@x.dk (Name)" and '"Name" <addr>'
+ * all give "Name" (what is left without addresses, quotes and brackets); '' when there is none.
+ */
+export function parseDisplayName(field: string | null | undefined): string {
+  return capText(str(field), MAX_DISPLAY_NAME_CHARS)
+    .normalize('NFC')
+    .replace(ADDRESS_RE, ' ')
+    .replace(/["()<>]/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
 /** The lower-case address in "Name <addr@x.dk>" or "addr@x.dk", or null. */
 export function parseAddress(field: string | null | undefined): string | null {
   return addressesIn(str(field))[0] ?? null;
@@ -453,6 +467,7 @@ export function normalizeMail(input: MailInput): NormalizedMail {
     quoted: joinLines(quotedLines),
     signature: joinLines(signatureLines.filter((l) => l !== SIGNATURE_MARKER && l !== QUOTE_MARKER)),
     fromAddress,
+    fromName: parseDisplayName(str(mail.from)),
     fromDomain: fromAddress === null ? null : (fromAddress.split('@')[1] ?? null),
     toAddresses: parseAddressList(
       Array.isArray(mail.to)

@@ -41,6 +41,8 @@ export interface NormalizedMail {
   signature: string;
   /** Lower-case address only. */
   fromAddress: string | null;
+  /** The sender's display name ("Jens Hansen" of "Jens Hansen <jh@x.dk>"), '' when there is none. */
+  fromName: string;
   fromDomain: string | null;
   /** Lower-case, de-duplicated, in order. */
   toAddresses: string[];

@@ -46,6 +46,21 @@ describe('featurizer', () => {
     expect(all).toContain('chars:_car');
   });
 
+  it("counts the sender's name and address as content words, bigrams and character n-grams when asked to", () => {
+    const all = names(featureSource(mail), { ...spec, senderText: true });
+    expect(all).toContain('hansen');
+    expect(all).toContain('jens hansen');
+    expect(all).toContain('tegnestuen');
+    expect(all).toContain('chars:_hans');
+    // Off in the spec, and by default (the field absent): the name is not content.
+    for (const s of [{ ...spec, senderText: false }, spec]) {
+      const without = names(featureSource(mail), s);
+      expect(without).not.toContain('jens hansen');
+      expect(without).not.toContain('tegnestuen');
+      expect(without).toContain('from:jens.hansen@tegnestuen.dk');
+    }
+  });
+
   it('hashes a masked CPR number as the [cpr] token, never the digits', () => {
     const all = names();
     expect(all).toContain('[cpr]');
@@ -158,6 +173,7 @@ describe('featurizer', () => {
         quoted: '',
         signature: '',
         fromAddress: null,
+        fromName: '',
         fromDomain: null,
         toAddresses: [],
         attachments: [],

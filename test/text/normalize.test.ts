@@ -177,6 +177,20 @@ describe('envelope fields', () => {
     expect(m.toAddresses).toEqual(['post@kommune.dk', 'byg@kommune.dk']);
   });
 
+  it("keeps the sender's display name in every usual shape, and '' when there is none", () => {
+    const names: [string | null, string][] = [
+      ['Jens Hansen <jh@aeroe.dk>', 'Jens Hansen'],
+      ['"Hansen, Jens (jens@old.dk)" <Jens.Hansen@Gmail.COM>', 'Hansen, Jens'],
+      ['jsmith@foo.edu (John  Smith)', 'John Smith'],
+      ['<post@kommune.dk>', ''],
+      ['post@kommune.dk', ''],
+      [null, ''],
+    ];
+    for (const [from, name] of names) {
+      expect(normalizeMail({ subject: null, body: 'x', from, to: null }).fromName).toBe(name);
+    }
+  });
+
   it('passes attachments through with normalised content types', () => {
     const m = normalizeMail({
       subject: null,
