@@ -11,7 +11,10 @@ export type {
 export { DatasetError, parseJsonl, toMailRecord } from './dataset.js';
 export type { MailRecord, ParseResult } from './dataset.js';
 export { fitTemperature } from './calibrate.js';
+export { blendModels, logitScale } from './blend.js';
 export { logits, predictProba, softmaxRows } from './linear.js';
+export { trainSvm } from './svm.js';
+export type { SvmOptions } from './svm.js';
 export type { LinearModel } from './linear.js';
 export { coverageAtPrecision, evaluate, expectedCalibrationError } from './metrics.js';
 export type { CoveragePoint, Evaluation, TargetMetrics } from './metrics.js';

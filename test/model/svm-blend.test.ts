@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  blendModels,
+  logits,
+  logitScale,
+  parseJsonl,
+  trainModel,
+  trainSvm,
+  type MailRecord,
+} from '../../src/model/index.js';
+import { DEFAULT_FEATURIZER_SPEC, Featurizer, featureSource, Idf } from '../../src/text/index.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'model');
+const read = (name: string): MailRecord[] =>
+  parseJsonl(readFileSync(join(fixtures, name), 'utf8'), { requireLabel: true }).records;
+const train = read('train.jsonl');
+const test = read('test.jsonl');
+const spec = { ...DEFAULT_FEATURIZER_SPEC, buckets: 4096 };
+const labels = [...new Set(train.map((r) => r.label!))].sort();
+const C = labels.length;
+
+function rows(records: MailRecord[], idf?: Idf) {
+  const counts = new Featurizer(spec).count(records.map((r) => featureSource(r.mail)));
+  const fitted = idf ?? Idf.fit(counts, spec.buckets, 1);
+  return { x: fitted.transform(counts, spec), idf: fitted };
+}
+const labelsOf = (records: MailRecord[]) => Int32Array.from(records, (r) => labels.indexOf(r.label!));
+const accuracy = (z: Float64Array, y: Int32Array): number => {
+  let right = 0;
+  for (let r = 0; r < y.length; r++) {
+    let best = 0;
+    for (let c = 1; c < C; c++) if (z[r * C + c]! > z[r * C + best]!) best = c;
+    if (best === y[r]) right++;
+  }
+  return right / y.length;
+};
+
+describe('squared-hinge SVM and the blend', () => {
+  const { x, idf } = rows(train);
+  const y = labelsOf(train);
+  const xt = rows(test, idf).x;
+  const yt = labelsOf(test);
+  const options = { c: 1, seed: 7, buckets: spec.buckets, maxPasses: 50, tolerance: 0.01 };
+
+  it('fits the training rows, generalises to the test rows, and is the same for the same seed', () => {
+    const { model, passes } = trainSvm(x, y, C, options);
+    expect(passes).toBeGreaterThan(1);
+    expect(passes).toBeLessThanOrEqual(50);
+    expect(accuracy(logits(model, x), y)).toBeGreaterThan(0.95);
+    expect(accuracy(logits(model, xt), yt)).toBeGreaterThan(0.8);
+    const again = trainSvm(x, y, C, options).model;
+    expect(Buffer.from(again.weights.buffer)).toEqual(Buffer.from(model.weights.buffer));
+  });
+
+  it('stops at its tolerance: a looser one takes no more passes', () => {
+    const strict = trainSvm(x, y, C, options).passes;
+    const loose = trainSvm(x, y, C, { ...options, tolerance: 1 }).passes;
+    expect(loose).toBeLessThanOrEqual(strict);
+  });
+
+  it('blends into one linear model whose logits are the scaled mix of both', () => {
+    const softmax = trainModel(train, {
+      seed: 3,
+      featurizer: { buckets: spec.buckets },
+      refit: false,
+    }).linear;
+    const svm = trainSvm(x, y, C, options).model;
+    const scales = { softmax: logitScale(softmax, xt), svm: logitScale(svm, xt) };
+    const blend = blendModels(softmax, svm, 0.5, scales);
+    const [za, zb, zm] = [softmax, svm, blend].map((m) => logits(m, xt));
+    for (let i = 0; i < zm!.length; i++) {
+      expect(zm![i]).toBeCloseTo(0.5 * scales.softmax * za![i]! + 0.5 * scales.svm * zb![i]!, 4);
+    }
+    // Share 0 is the softmax model, up to its scale.
+    const alone = logits(blendModels(softmax, svm, 0, scales), xt);
+    for (let i = 0; i < alone.length; i++) expect(alone[i]).toBeCloseTo(scales.softmax * za![i]!, 4);
+  });
+
+  it('lets validation choose the share in training, and trains no SVM by default', () => {
+    const base = { seed: 5, featurizer: { buckets: spec.buckets } };
+    const plain = trainModel(train, base);
+    expect(plain.report.svm).toBeNull();
+    const chosen = trainModel(train, { ...base, svmShares: [0, 0.5, 1] });
+    const svm = chosen.report.svm!;
+    expect(svm.accuracyByShare.map((s) => s.share)).toEqual([0, 0.5, 1]);
+    const best = Math.max(...svm.accuracyByShare.map((s) => s.accuracy));
+    expect(svm.accuracyByShare.find((s) => s.share === svm.share)!.accuracy).toBe(best);
+    expect(svm.accuracyByShare.find((s) => s.accuracy === best)!.share).toBe(svm.share);
+    // Share 0 serves exactly the plain model.
+    const zero = trainModel(train, { ...base, svmShares: [0] });
+    expect(Buffer.from(zero.linear.weights.buffer)).toEqual(Buffer.from(plain.linear.weights.buffer));
+    const forced = trainModel(train, { ...base, svmShares: [0.5] });
+    expect(forced.report.svm!.share).toBe(0.5);
+    expect(Buffer.from(forced.linear.weights.buffer)).not.toEqual(Buffer.from(plain.linear.weights.buffer));
+  });
+});
