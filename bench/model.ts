@@ -85,8 +85,8 @@ async function runMailroute(
     const probabilities = await model.probabilities(mails);
     const predictSeconds = (performance.now() - started) / 1000;
     // Featurize + classify alone (normalisation done beforehand), in batches of 32.
-    const sources = mails.map(featureSource);
     const featurizer = new Featurizer(model.manifest.featurizer.spec);
+    const sources = mails.map((mail) => featureSource(mail, featurizer.spec));
     const { idf } = await import('../src/model/index.js').then((m) => m.readModelDir(dir));
     const coreStart = performance.now();
     for (let start = 0; start < sources.length; start += BATCH_SIZE) {

@@ -6,14 +6,15 @@ import { logits, type LinearModel } from './linear.js';
 /** 1 / the standard deviation of a model's logits over the rows of `x` (1 when they are constant). */
 export function logitScale(model: LinearModel, x: SparseRows): number {
   const z = logits(model, x);
+  const n = Math.max(1, z.length);
   let sum = 0;
   let squares = 0;
   for (const v of z) {
     sum += v;
     squares += v * v;
   }
-  const mean = sum / Math.max(1, z.length);
-  const sd = Math.sqrt(Math.max(0, squares / Math.max(1, z.length) - mean * mean));
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, squares / n - mean * mean));
   return sd > 0 ? 1 / sd : 1;
 }
 

@@ -83,7 +83,10 @@ export class LoadedModel implements Classifier {
 
   /** Featurized, TF-IDF weighted rows (names kept when asked for). */
   features(mails: readonly MailInput[], names = false): SparseRows {
-    const rows = this.featurizer.count(mails.map(featureSource), { names });
+    const rows = this.featurizer.count(
+      mails.map((mail) => featureSource(mail, this.featurizer.spec)),
+      { names },
+    );
     return this.idf.transform(rows, this.manifest.featurizer.spec);
   }
 

@@ -256,7 +256,7 @@ export function trainModel(
   };
 
   const featurizer = new Featurizer(spec);
-  const x = featurizer.count(labelled.map((r) => featureSource(r.mail)));
+  const x = featurizer.count(labelled.map((r) => featureSource(r.mail, spec)));
   // IDF is unsupervised, so it is fitted once on every training row (the validation rows included).
   const idf = Idf.fit(x, spec.buckets, config.minDf);
   idf.transform(x, spec);
@@ -343,26 +343,25 @@ export function trainModel(
       sgd.eta0 = chosen;
       epochs = result.epochs;
       validationAccuracyByEpoch = result.validationAccuracy;
-      let validationModel = result.model;
-      let blendWith: ((softmax: LinearModel) => LinearModel) | null = null;
+      let blend: { svm: LinearModel; share: number; scales: { softmax: number; svm: number } } | null = null;
       if (config.svmShares.some((share) => share > 0)) {
         const trained = trainSvm(xTrain, yTrain, C, SVM_OPTIONS(config.seed, spec.buckets));
         const scales = { softmax: logitScale(result.model, xVal), svm: logitScale(trained.model, xVal) };
-        svm = { share: 0, passes: trained.passes, accuracyByShare: [] };
-        let best = -1;
-        for (const share of config.svmShares) {
+        const accuracyByShare = config.svmShares.map((share) => {
           const candidate =
             share === 0 ? result.model : blendModels(result.model, trained.model, share, scales);
-          const accuracy = accuracyOf(logits(candidate, xVal), yVal, C);
-          svm.accuracyByShare.push({ share, accuracy });
-          if (accuracy > best) {
-            best = accuracy;
-            validationModel = candidate;
-            svm.share = share;
-            blendWith = share === 0 ? null : (softmax) => blendModels(softmax, trained.model, share, scales);
-          }
-        }
+          return { share, accuracy: accuracyOf(logits(candidate, xVal), yVal, C) };
+        });
+        // The first of the best wins ties.
+        const best = accuracyByShare.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+        svm = { share: best.share, passes: trained.passes, accuracyByShare };
+        if (best.share > 0) blend = { svm: trained.model, share: best.share, scales };
       }
+      // The SVM blended in at the share validation picked (none at share 0: the softmax model as is).
+      const chosenBlend = blend;
+      const blendWith = (softmax: LinearModel): LinearModel =>
+        chosenBlend ? blendModels(softmax, chosenBlend.svm, chosenBlend.share, chosenBlend.scales) : softmax;
+      const validationModel = blendWith(result.model);
       const z = logits(validationModel, xVal);
       temperature = fitTemperature(z, yVal, C);
       const before = evaluate(softmaxRows(Float64Array.from(z), C, 1), yVal, labels);
@@ -380,7 +379,7 @@ export function trainModel(
         const refitted = parallel
           ? parallel.modelAt(epochs, 30_000 + 3 * epochMs, refitHere)
           : { model: refitHere(), ranOn: 'after the validation run' as const };
-        linear = blendWith ? blendWith(refitted.model) : refitted.model;
+        linear = blendWith(refitted.model);
         refitRan = refitted.ranOn;
       }
     } catch (error) {

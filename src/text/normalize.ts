@@ -467,7 +467,7 @@ export function normalizeMail(input: MailInput): NormalizedMail {
     quoted: joinLines(quotedLines),
     signature: joinLines(signatureLines.filter((l) => l !== SIGNATURE_MARKER && l !== QUOTE_MARKER)),
     fromAddress,
-    fromName: parseDisplayName(str(mail.from)),
+    fromName: parseDisplayName(mail.from),
     fromDomain: fromAddress === null ? null : (fromAddress.split('@')[1] ?? null),
     toAddresses: parseAddressList(
       Array.isArray(mail.to)

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   blendModels,
+  evaluate,
   logits,
   logitScale,
   parseJsonl,
+  softmaxRows,
   trainModel,
   trainSvm,
   type MailRecord,
@@ -27,15 +29,7 @@ function rows(records: MailRecord[], idf?: Idf) {
   return { x: fitted.transform(counts, spec), idf: fitted };
 }
 const labelsOf = (records: MailRecord[]) => Int32Array.from(records, (r) => labels.indexOf(r.label!));
-const accuracy = (z: Float64Array, y: Int32Array): number => {
-  let right = 0;
-  for (let r = 0; r < y.length; r++) {
-    let best = 0;
-    for (let c = 1; c < C; c++) if (z[r * C + c]! > z[r * C + best]!) best = c;
-    if (best === y[r]) right++;
-  }
-  return right / y.length;
-};
+const accuracy = (z: Float64Array, y: Int32Array): number => evaluate(softmaxRows(z, C), y, labels).accuracy;
 
 describe('squared-hinge SVM and the blend', () => {
   const { x, idf } = rows(train);

@@ -47,7 +47,8 @@ describe('featurizer', () => {
   });
 
   it("counts the sender's name and address as content words, bigrams and character n-grams when asked to", () => {
-    const all = names(featureSource(mail), { ...spec, senderText: true });
+    const withName = { ...spec, senderText: true };
+    const all = names(featureSource(mail, withName), withName);
     expect(all).toContain('hansen');
     expect(all).toContain('jens hansen');
     expect(all).toContain('tegnestuen');
