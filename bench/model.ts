@@ -3,14 +3,15 @@
 // Prints one table and writes bench-results/model.json. Installs nothing.
 //
 //   npm run bench:model [-- --datasets a,b] [--peers sklearn-linearsvc,fasttext | --skip-peers]
-//                          [--seeds 42,1,2] [--featurizer '<json>']
+//                          [--seeds 42,1,2] [--featurizer '<json>'] [--training '<json>']
 //
 // mailroute trains once per seed (its own process each): accuracy, macro-F1 and coverage are the
 // mean over the seeds, with each seed's value in the row; speed, size and RSS are the first seed's
 // run. The peers run once, with the first seed.
 //
 // --featurizer overrides mailroute's featurizer spec (e.g. '{"charNgrams":null}') to measure a
-// variant against the same peers; the rows record the overrides.
+// variant against the same peers; --training does the same for the training options (TrainConfig,
+// e.g. '{"svmShares":[0]}'). The rows record both.
 //
 // Each system runs in its own child process so peak RSS is that system's alone.
 import { spawnSync } from 'node:child_process';
@@ -27,7 +28,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BATCH_SIZE, loadModel, parseJsonl, saveModel, trainModel } from '../src/model/index.js';
+import {
+  BATCH_SIZE,
+  loadModel,
+  parseJsonl,
+  saveModel,
+  trainModel,
+  type TrainConfig,
+} from '../src/model/index.js';
 import { Featurizer, featureSource, type FeaturizerSpec } from '../src/text/index.js';
 
 const DATA = process.env.MAILROUTE_BENCH_DATA ?? '/work/shared/data';
@@ -50,8 +58,9 @@ interface Row {
   peak_rss_mb: number | null;
   missing?: string;
   ece?: number;
-  /** mailroute only: the --featurizer overrides it was trained with. */
+  /** mailroute only: the --featurizer and --training overrides it was trained with. */
   featurizer?: Partial<FeaturizerSpec>;
+  training?: Partial<TrainConfig>;
   /** mailroute only: the seeds averaged, and each seed's scores in that order. */
   seeds?: number[];
   by_seed?: { accuracy: number[]; macro_f1: number[]; coverage_098: number[] };
@@ -66,6 +75,7 @@ async function runMailroute(
   dataset: string,
   seed: number,
   overrides: Partial<FeaturizerSpec>,
+  training: Partial<TrainConfig>,
 ): Promise<void> {
   const read = (name: string) =>
     parseJsonl(readFileSync(join(DATA, dataset, name), 'utf8'), { requireLabel: true }).records;
@@ -73,7 +83,7 @@ async function runMailroute(
   const test = read('test.jsonl');
   const wall = performance.now();
   const cpu = process.cpuUsage();
-  const trained = trainModel(train, { seed, featurizer: overrides });
+  const trained = trainModel(train, { ...training, seed, featurizer: overrides });
   const used = process.cpuUsage(cpu);
   const trainSeconds = (performance.now() - wall) / 1000;
   const dir = mkdtempSync(join(tmpdir(), 'mailroute-bench-'));
@@ -115,6 +125,7 @@ async function runMailroute(
       ece: result.ece,
     };
     if (Object.keys(overrides).length > 0) row.featurizer = overrides;
+    if (Object.keys(training).length > 0) row.training = training;
     await model.dispose();
     process.stdout.write(JSON.stringify(row) + '\n');
   } finally {
@@ -164,6 +175,7 @@ function toRow(dataset: string, system: string, o: Record<string, unknown>): Row
   if (num(o.predict_core_per_s) !== null) row.predict_core_per_s = num(o.predict_core_per_s);
   if (num(o.ece) !== null) row.ece = num(o.ece) as number;
   if (typeof o.featurizer === 'object' && o.featurizer !== null) row.featurizer = o.featurizer;
+  if (typeof o.training === 'object' && o.training !== null) row.training = o.training;
   return row;
 }
 
@@ -210,15 +222,16 @@ function parseSeeds(text: string): number[] {
   return seeds;
 }
 
-function parseFeaturizerOverrides(text: string): Partial<FeaturizerSpec> {
+/** The JSON object given to `--name` (featurizer spec or training option overrides). */
+function parseOverrides<T>(name: string, text: string): Partial<T> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`--featurizer: not JSON (${(error as Error).message}): ${text}`);
+    throw new Error(`${name}: not JSON (${(error as Error).message}): ${text}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new Error(`--featurizer: expected a JSON object of featurizer spec fields, got ${text}`);
+    throw new Error(`${name}: expected a JSON object of option fields, got ${text}`);
   return parsed;
 }
 
@@ -287,12 +300,14 @@ async function main(): Promise<void> {
   const option = (name: string): string | null =>
     args.includes(name) ? (args[args.indexOf(name) + 1] ?? '') : null;
   const featurizerArg = option('--featurizer') ?? '{}';
-  const featurizer = parseFeaturizerOverrides(featurizerArg);
+  const featurizer = parseOverrides<FeaturizerSpec>('--featurizer', featurizerArg);
+  const trainingArg = option('--training') ?? '{}';
+  const training = parseOverrides<TrainConfig>('--training', trainingArg);
   const seedsArg = option('--seeds');
   const seeds = seedsArg === null ? DEFAULT_SEEDS : parseSeeds(seedsArg);
   const one = args.indexOf('--one');
   if (one >= 0) {
-    await runMailroute(args[one + 1] ?? '', seeds[0]!, featurizer);
+    await runMailroute(args[one + 1] ?? '', seeds[0]!, featurizer, training);
     return;
   }
   const only = option('--datasets')?.split(',') ?? null;
@@ -309,7 +324,17 @@ async function main(): Promise<void> {
     const runs = seeds.map((seed) =>
       runChild(
         tsx,
-        [self, '--one', dataset, '--seeds', String(seed), '--featurizer', featurizerArg],
+        [
+          self,
+          '--one',
+          dataset,
+          '--seeds',
+          String(seed),
+          '--featurizer',
+          featurizerArg,
+          '--training',
+          trainingArg,
+        ],
         process.env,
       ),
     );
@@ -348,7 +373,9 @@ async function main(): Promise<void> {
       progress(rows);
     }
   }
-  const overrides = Object.keys(featurizer).length > 0 ? `mailroute featurizer: ${featurizerArg}\n` : '';
+  const overrides =
+    (Object.keys(featurizer).length > 0 ? `mailroute featurizer: ${featurizerArg}\n` : '') +
+    (Object.keys(training).length > 0 ? `mailroute training: ${trainingArg}\n` : '');
   const text = overrides + table(rows);
   process.stdout.write(text + '\n');
   mkdirSync('bench-results', { recursive: true });

@@ -345,7 +345,10 @@ export function trainModel(
       validationAccuracyByEpoch = result.validationAccuracy;
       let blend: { svm: LinearModel; share: number; scales: { softmax: number; svm: number } } | null = null;
       if (config.svmShares.some((share) => share > 0)) {
-        const trained = trainSvm(xTrain, yTrain, C, SVM_OPTIONS(config.seed, spec.buckets));
+        const trained = trainSvm(xTrain, yTrain, C, {
+          ...SVM_OPTIONS(config.seed, spec.buckets),
+          positiveWeights: trainClassWeights,
+        });
         const scales = { softmax: logitScale(result.model, xVal), svm: logitScale(trained.model, xVal) };
         const accuracyByShare = config.svmShares.map((share) => {
           const candidate =

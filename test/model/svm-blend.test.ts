@@ -54,6 +54,27 @@ describe('squared-hinge SVM and the blend', () => {
     expect(loose).toBeLessThanOrEqual(strict);
   });
 
+  it("weights a target's own rows by its class weight, like LinearSVC's class_weight", () => {
+    const plain = trainSvm(x, y, C, options).model;
+    const ones = trainSvm(x, y, C, { ...options, positiveWeights: new Float64Array(C).fill(1) }).model;
+    expect(Buffer.from(ones.weights.buffer)).toEqual(Buffer.from(plain.weights.buffer));
+    // A heavier target pays more for its own rows inside the margin: they score higher for it.
+    const heavy = new Float64Array(C).fill(1);
+    heavy[0] = 10;
+    const weighted = trainSvm(x, y, C, { ...options, positiveWeights: heavy }).model;
+    const meanOwnScore = (z: Float64Array): number => {
+      let sum = 0;
+      let n = 0;
+      for (let r = 0; r < y.length; r++) {
+        if (y[r] !== 0) continue;
+        sum += z[r * C]!;
+        n++;
+      }
+      return sum / n;
+    };
+    expect(meanOwnScore(logits(weighted, x))).toBeGreaterThan(meanOwnScore(logits(plain, x)));
+  });
+
   it('blends into one linear model whose logits are the scaled mix of both', () => {
     const softmax = trainModel(train, {
       seed: 3,
