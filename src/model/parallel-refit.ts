@@ -3,13 +3,20 @@
 // early stopping has chosen epoch E, the refit's epoch-E model is the same model, bit for bit, as a
 // refit started afterwards for E epochs (same rows, options and seed), only sooner.
 // Training is synchronous, so the two threads talk through shared memory: the control words below,
-// read with Atomics, and one shared buffer the chosen model is copied into.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+// read with Atomics, and one shared buffer the chosen model is copied into (training-thread.ts).
+import type { Worker } from 'node:worker_threads';
 import type { SparseRows } from '../text/index.js';
 import type { LinearModel } from './linear.js';
 import type { SgdOptions } from './sgd.js';
+import {
+  ERROR_BYTES,
+  shared,
+  sharedRows,
+  startTrainingThread,
+  THREAD_DONE,
+  THREAD_FAILED,
+  threadError,
+} from './training-thread.js';
 
 /** Control words (Int32). */
 export const CONTROL = {
@@ -24,7 +31,6 @@ export const CONTROL = {
   state: 4,
 } as const;
 const CONTROL_WORDS = 5;
-const ERROR_BYTES = 2048;
 
 export interface RefitInput {
   x: SparseRows;
@@ -48,37 +54,6 @@ export interface RefitWorkerData {
   error: Uint8Array;
 }
 
-function shared<T extends Int32Array | Float32Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
-  const copy = make(new SharedArrayBuffer(array.byteLength));
-  copy.set(array);
-  return copy;
-}
-
-/**
- * The refit thread's bootstrap (evaluated, CommonJS): imports refit-worker from compiled JavaScript,
- * or from TypeScript after registering tsx (tests, `npm run mailroute`); a failure to load is
- * reported through the shared state like any other, so training never waits on a thread that died.
- */
-function bootstrap(): string {
-  const self = import.meta.url;
-  let load = `import(${JSON.stringify(new URL('./refit-worker.js', self).href)})`;
-  if (self.endsWith('.ts')) {
-    // tsx's ESM API: the `import` variant of its export, next to the `require` one this resolves.
-    const api = createRequire(self)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs');
-    const entry = new URL('./refit-worker.ts', self).href;
-    load = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  }
-  return `const { workerData } = require('node:worker_threads');
-${load}.catch((error) => {
-  const text = new TextEncoder().encode('cannot start: ' + (error && error.message ? error.message : String(error)));
-  workerData.error.set(text.subarray(0, workerData.error.length));
-  Atomics.store(workerData.control, ${CONTROL.state}, 2);
-  Atomics.notify(workerData.control, ${CONTROL.state});
-});`;
-}
-
 export class ParallelRefit {
   private readonly control: Int32Array;
   private readonly output: Float32Array;
@@ -90,11 +65,12 @@ export class ParallelRefit {
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     this.output = new Float32Array(new SharedArrayBuffer((options.buckets * classes + classes) * 4));
     this.error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
+    const rows = sharedRows(x);
     const data: RefitWorkerData = {
-      rows: x.rows,
-      indptr: shared(x.indptr, (b) => new Int32Array(b)),
-      indices: shared(x.indices, (b) => new Int32Array(b)),
-      values: shared(x.values, (b) => new Float32Array(b)),
+      rows: rows.rows,
+      indptr: rows.indptr,
+      indices: rows.indices,
+      values: rows.values,
       y: shared(y, (b) => new Int32Array(b)),
       classes,
       options,
@@ -102,10 +78,7 @@ export class ParallelRefit {
       output: this.output,
       error: this.error,
     };
-    this.worker = new Worker(bootstrap(), { eval: true, workerData: data });
-    // A refit thread never keeps the process alive, and its failures are read from shared memory.
-    this.worker.unref();
-    this.worker.on('error', () => undefined);
+    this.worker = startTrainingThread('refit-worker', data, CONTROL.state);
   }
 
   /** For the validation run's `onEpoch`: tells the refit thread which epochs it may forget. */
@@ -129,11 +102,10 @@ export class ParallelRefit {
     let lastProgress = performance.now();
     for (;;) {
       const state = Atomics.load(this.control, CONTROL.state);
-      if (state === 1) break;
-      if (state === 2) {
-        const text = new TextDecoder().decode(this.error.slice()).replace(/\0+$/, '');
+      if (state === THREAD_DONE) break;
+      if (state === THREAD_FAILED) {
         void this.worker.terminate();
-        throw new Error(`refit thread failed: ${text}`);
+        throw new Error(`refit thread failed: ${threadError(this.error)}`);
       }
       Atomics.wait(this.control, CONTROL.state, 0, 200);
       const now = Atomics.load(this.control, CONTROL.refitEpoch);

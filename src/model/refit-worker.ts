@@ -4,6 +4,7 @@ import { workerData } from 'node:worker_threads';
 import type { LinearModel } from './linear.js';
 import { CONTROL, type RefitWorkerData } from './parallel-refit.js';
 import { trainSgd } from './sgd.js';
+import { reportThreadFailure, THREAD_DONE } from './training-thread.js';
 
 const data = workerData as RefitWorkerData;
 const { control } = data;
@@ -16,7 +17,7 @@ function handOver(): boolean {
   if (!model) return false;
   data.output.set(model.weights, 0);
   data.output.set(model.bias, model.weights.length);
-  Atomics.store(control, CONTROL.state, 1);
+  Atomics.store(control, CONTROL.state, THREAD_DONE);
   Atomics.notify(control, CONTROL.state);
   return true;
 }
@@ -51,8 +52,5 @@ try {
     }
   }
 } catch (error) {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  data.error.set(new TextEncoder().encode(text).subarray(0, data.error.length));
-  Atomics.store(control, CONTROL.state, 2);
-  Atomics.notify(control, CONTROL.state);
+  reportThreadFailure(data, CONTROL.state, error);
 }

@@ -23,17 +23,22 @@ export interface SvmOptions {
   positiveWeights?: Float64Array;
 }
 
-/** The weights, and the most passes any target needed. */
+/**
+ * The weights, and the most passes any target needed. `rows`: the rows of `x` (and `y`) to train on,
+ * all of them when absent (the training split of rows shared with other threads needs no copy).
+ */
 export function trainSvm(
   x: SparseRows,
   y: Int32Array,
   classes: number,
   options: SvmOptions,
+  rows?: Int32Array,
 ): { model: LinearModel; passes: number } {
   const { indptr, indices, values } = x;
-  const n = x.rows;
-  const squaredNorm = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  const order = rows ? Int32Array.from(rows) : Int32Array.from({ length: x.rows }, (_, i) => i);
+  const n = order.length;
+  const squaredNorm = new Float64Array(x.rows);
+  for (const i of order) {
     let norm = 1;
     for (let k = indptr[i]!; k < indptr[i + 1]!; k++) norm += values[k]! * values[k]!;
     squaredNorm[i] = norm;
@@ -41,8 +46,7 @@ export function trainSvm(
   const weights = new Float32Array(options.buckets * classes);
   const bias = new Float32Array(classes);
   const w = new Float64Array(options.buckets);
-  const alpha = new Float64Array(n);
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const alpha = new Float64Array(x.rows);
   const random = mulberry32(options.seed);
   const negativeDiagonal = 1 / (2 * options.c);
   let passes = 0;

@@ -13,6 +13,8 @@ import { ParallelRefit } from './parallel-refit.js';
 import { blendModels, logitScale } from './blend.js';
 import { accuracyOf, trainSgd, type SgdOptions } from './sgd.js';
 import { trainSvm, type SvmOptions } from './svm.js';
+import { SvmThread } from './svm-thread.js';
+import { sharedRows } from './training-thread.js';
 
 /** LinearSVC's C; tolerance 0.1 took 14.7 s on 20 Newsgroups where 0.01 took 23.3 s, for the same accuracy. */
 const SVM_OPTIONS = (seed: number, buckets: number): SvmOptions => ({
@@ -45,11 +47,16 @@ export interface TrainConfig {
   gridMaxFeatures: number;
   gridEta0Factors: number[];
   /**
-   * Shares of a one-vs-rest squared-hinge SVM (LinearSVC's loss, C = 1, trained on the training split)
-   * blended into the softmax model (`model/blend.ts`); the validation accuracy chooses, the first
-   * share winning ties. [0], the default: softmax alone, no SVM trained (docs/model.md says why).
+   * Shares of a one-vs-rest squared-hinge SVM (LinearSVC's loss, C = 1, the class weights on each
+   * target's own rows, trained on the training split) blended into the softmax model
+   * (`model/blend.ts`); the validation accuracy chooses, the first share winning ties. [0]: softmax
+   * alone, no SVM trained. docs/model.md has the measurements behind the default.
    */
   svmShares: number[];
+  /** Training sets with fewer labelled rows than this train no SVM (it lost on the small sets). */
+  svmMinRows: number;
+  /** Train the SVM on a thread of its own while the softmax model trains (same model, sooner). */
+  svmThread: boolean;
   /** Retrain on train + validation for the chosen number of epochs. */
   refit: boolean;
   /**
@@ -78,7 +85,9 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   averageFrom: 0,
   gridMaxFeatures: 5_000_000,
   gridEta0Factors: [1, 0.3, 0.1],
-  svmShares: [0],
+  svmShares: [0.25, 0.5],
+  svmMinRows: 5000,
+  svmThread: true,
   refit: true,
   parallelRefit: true,
   parallelMinRows: 5000,
@@ -111,7 +120,12 @@ export interface TrainingReport {
   epochs: number;
   validationAccuracyByEpoch: number[];
   /** The SVM blend: every share's validation accuracy, the chosen share (null: no SVM trained). */
-  svm: { share: number; passes: number; accuracyByShare: { share: number; accuracy: number }[] } | null;
+  svm: {
+    share: number;
+    passes: number;
+    accuracyByShare: { share: number; accuracy: number }[];
+    ranOn: 'svm thread' | 'after the validation run';
+  } | null;
   /** Validation metrics of the model trained without the validation rows, after temperature scaling. */
   validation: (Evaluation & { ece_before_temperature: number }) | null;
   /** Where the refit on all rows ran (null: no refit). */
@@ -256,7 +270,7 @@ export function trainModel(
   };
 
   const featurizer = new Featurizer(spec);
-  const x = featurizer.count(labelled.map((r) => featureSource(r.mail, spec)));
+  let x = featurizer.count(labelled.map((r) => featureSource(r.mail, spec)));
   // IDF is unsupervised, so it is fitted once on every training row (the validation rows included).
   const idf = Idf.fit(x, spec.buckets, config.minDf);
   idf.transform(x, spec);
@@ -300,17 +314,26 @@ export function trainModel(
       maxEpochs,
       classWeights: classWeights(y, C, config.classWeight),
     });
-    const parallel =
-      config.refit && config.parallelRefit && candidates.length === 1 && x.rows > config.parallelMinRows
-        ? new ParallelRefit({ x, y, classes: C, options: refitAll(config.maxEpochs) })
-        : null;
-    // Whatever goes wrong before the refit's model is taken, its thread must not outlive training.
+    const useParallelRefit =
+      config.refit && config.parallelRefit && candidates.length === 1 && x.rows > config.parallelMinRows;
+    const blending = config.svmShares.some((share) => share > 0) && x.rows >= config.svmMinRows;
+    // Threads read the rows from shared memory: one copy for all of them.
+    if (useParallelRefit || (blending && config.svmThread)) x = sharedRows(x);
+    const trainClassWeights = classWeights(yTrain, C, config.classWeight);
+    const svmOptions: SvmOptions = {
+      ...SVM_OPTIONS(config.seed, spec.buckets),
+      positiveWeights: trainClassWeights,
+    };
+    const svmThread = blending && config.svmThread ? new SvmThread(x, y, C, svmOptions, split.train) : null;
+    const parallel = useParallelRefit
+      ? new ParallelRefit({ x, y, classes: C, options: refitAll(config.maxEpochs) })
+      : null;
+    // Whatever goes wrong before the threads' models are taken, no thread may outlive training.
     try {
       let result: ReturnType<typeof trainSgd> | null = null;
       let chosen = candidates[0]!;
       let bestScore = { accuracy: -1, loss: Infinity };
       const validationStarted = performance.now();
-      const trainClassWeights = classWeights(yTrain, C, config.classWeight);
       for (const eta0 of candidates) {
         const attempt = trainSgd(
           xTrain,
@@ -344,11 +367,8 @@ export function trainModel(
       epochs = result.epochs;
       validationAccuracyByEpoch = result.validationAccuracy;
       let blend: { svm: LinearModel; share: number; scales: { softmax: number; svm: number } } | null = null;
-      if (config.svmShares.some((share) => share > 0)) {
-        const trained = trainSvm(xTrain, yTrain, C, {
-          ...SVM_OPTIONS(config.seed, spec.buckets),
-          positiveWeights: trainClassWeights,
-        });
+      if (blending) {
+        const trained = svmThread ? svmThread.result() : trainSvm(x, y, C, svmOptions, split.train);
         const scales = { softmax: logitScale(result.model, xVal), svm: logitScale(trained.model, xVal) };
         const accuracyByShare = config.svmShares.map((share) => {
           const candidate =
@@ -357,7 +377,12 @@ export function trainModel(
         });
         // The first of the best wins ties.
         const best = accuracyByShare.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-        svm = { share: best.share, passes: trained.passes, accuracyByShare };
+        svm = {
+          share: best.share,
+          passes: trained.passes,
+          accuracyByShare,
+          ranOn: svmThread ? 'svm thread' : 'after the validation run',
+        };
         if (best.share > 0) blend = { svm: trained.model, share: best.share, scales };
       }
       // The SVM blended in at the share validation picked (none at share 0: the softmax model as is).
@@ -387,6 +412,7 @@ export function trainModel(
       }
     } catch (error) {
       parallel?.cancel();
+      svmThread?.cancel();
       throw error;
     }
   } else {

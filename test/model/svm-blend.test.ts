@@ -8,6 +8,7 @@ import {
   logitScale,
   parseJsonl,
   softmaxRows,
+  DEFAULT_TRAIN_CONFIG,
   trainModel,
   trainSvm,
   type MailRecord,
@@ -93,9 +94,26 @@ describe('squared-hinge SVM and the blend', () => {
     for (let i = 0; i < alone.length; i++) expect(alone[i]).toBeCloseTo(scales.softmax * za![i]!, 4);
   });
 
-  it('lets validation choose the share in training, and trains no SVM by default', () => {
-    const base = { seed: 5, featurizer: { buckets: spec.buckets } };
-    const plain = trainModel(train, base);
+  it('blends by default from svmMinRows rows on, with the SVM trained on its own thread', () => {
+    const base = { seed: 5, featurizer: { buckets: spec.buckets }, svmMinRows: train.length };
+    const threaded = trainModel(train, base);
+    expect(threaded.config.svmShares).toEqual([0.25, 0.5]);
+    expect(threaded.report.svm!.accuracyByShare.map((s) => s.share)).toEqual([0.25, 0.5]);
+    expect([0.25, 0.5]).toContain(threaded.report.svm!.share);
+    // The thread trains the same SVM as the main thread would, so the same model bit for bit.
+    const here = trainModel(train, { ...base, svmThread: false });
+    expect(Buffer.from(threaded.linear.weights.buffer)).toEqual(Buffer.from(here.linear.weights.buffer));
+    expect(threaded.report.svm!.ranOn).toBe('svm thread');
+    expect(here.report.svm!.ranOn).toBe('after the validation run');
+    expect({ ...threaded.report.svm, ranOn: null }).toEqual({ ...here.report.svm, ranOn: null });
+    // One row fewer than svmMinRows: no SVM.
+    expect(trainModel(train, { ...base, svmMinRows: train.length + 1 }).report.svm).toBeNull();
+  });
+
+  it('lets validation choose the share in training, and trains no SVM for small sets by default', () => {
+    const base = { seed: 5, featurizer: { buckets: spec.buckets }, svmMinRows: 0 };
+    const plain = trainModel(train, { seed: 5, featurizer: { buckets: spec.buckets } });
+    expect(train.length).toBeLessThan(DEFAULT_TRAIN_CONFIG.svmMinRows);
     expect(plain.report.svm).toBeNull();
     const chosen = trainModel(train, { ...base, svmShares: [0, 0.5, 1] });
     const svm = chosen.report.svm!;
