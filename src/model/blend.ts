@@ -27,10 +27,16 @@ export function blendModels(
 ): LinearModel {
   const a = (1 - share) * scales.softmax;
   const b = share * scales.svm;
+  // Plain loops: Float32Array.from with a callback took 2 s for 20 Newsgroups' 5.2M weights.
+  const mix = (x: Float32Array, y: Float32Array): Float32Array => {
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = a * x[i]! + b * y[i]!;
+    return out;
+  };
   return {
     classes: softmax.classes,
     buckets: softmax.buckets,
-    weights: Float32Array.from(softmax.weights, (w, i) => a * w + b * svm.weights[i]!),
-    bias: Float32Array.from(softmax.bias, (w, i) => a * w + b * svm.bias[i]!),
+    weights: mix(softmax.weights, svm.weights),
+    bias: mix(softmax.bias, svm.bias),
   };
 }

@@ -19,23 +19,30 @@ const { onnx } = onnxProto;
 export type WeightType = 'int8' | 'float16' | 'float32';
 
 /** int8 weights: q = round(w / scale) per target, scale = max |w| of that target / 127. */
+// Loops over rows and targets, not `i % C` and Float32Array.from with a callback: those took 1.3 s
+// for 20 Newsgroups' 5.2M weights, and training rounds every candidate model.
 export function quantizeInt8(model: LinearModel): { q: Int8Array; scale: Float32Array } {
   const { classes: C, weights } = model;
   const scale = new Float32Array(C);
-  for (let i = 0; i < weights.length; i++) {
-    const c = i % C;
-    scale[c] = Math.max(scale[c]!, Math.abs(weights[i]!));
+  for (let row = 0; row < weights.length; row += C) {
+    for (let c = 0; c < C; c++) scale[c] = Math.max(scale[c]!, Math.abs(weights[row + c]!));
   }
   for (let c = 0; c < C; c++) scale[c] = scale[c]! > 0 ? scale[c]! / 127 : 1;
   const q = new Int8Array(weights.length);
-  for (let i = 0; i < weights.length; i++) q[i] = Math.round(weights[i]! / scale[i % C]!);
+  for (let row = 0; row < weights.length; row += C) {
+    for (let c = 0; c < C; c++) q[row + c] = Math.round(weights[row + c]! / scale[c]!);
+  }
   return { q, scale };
 }
 
 /** The weights `quantizeInt8` stands for. */
 export function dequantizeInt8(q: Int8Array, scale: Float32Array): Float32Array {
   const C = scale.length;
-  return Float32Array.from(q, (v, i) => v * scale[i % C]!);
+  const out = new Float32Array(q.length);
+  for (let row = 0; row < q.length; row += C) {
+    for (let c = 0; c < C; c++) out[row + c] = q[row + c]! * scale[c]!;
+  }
+  return out;
 }
 
 const ELEMENT_TYPE: Record<WeightType, number> = {

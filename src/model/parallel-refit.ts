@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import type { SparseRows } from '../text/index.js';
 import type { LinearModel } from './linear.js';
 import type { SgdOptions } from './sgd.js';
+import type { SvmWorkData } from './svm-work.js';
 import {
   ERROR_BYTES,
   shared,
@@ -37,6 +38,8 @@ export interface RefitInput {
   y: Int32Array;
   classes: number;
   options: Omit<SgdOptions, 'onEpoch'>;
+  /** SVM targets the refit thread trains whenever it would otherwise wait (svm-work.ts). */
+  svm: SvmWorkData | null;
 }
 
 /** What the refit thread receives (typed arrays over SharedArrayBuffers: nothing is copied per thread). */
@@ -48,6 +51,7 @@ export interface RefitWorkerData {
   y: Int32Array;
   classes: number;
   options: Omit<SgdOptions, 'onEpoch'>;
+  svm: SvmWorkData | null;
   control: Int32Array;
   /** weights (buckets x classes) then bias (classes), float32. */
   output: Float32Array;
@@ -61,7 +65,7 @@ export class ParallelRefit {
   private readonly worker: Worker;
 
   constructor(private readonly input: RefitInput) {
-    const { x, y, classes, options } = input;
+    const { x, y, classes, options, svm } = input;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     this.output = new Float32Array(new SharedArrayBuffer((options.buckets * classes + classes) * 4));
     this.error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
@@ -74,6 +78,7 @@ export class ParallelRefit {
       y: shared(y, (b) => new Int32Array(b)),
       classes,
       options,
+      svm,
       control: this.control,
       output: this.output,
       error: this.error,
@@ -85,6 +90,13 @@ export class ParallelRefit {
   validationProgress(epoch: number, bestEpoch: number): void {
     Atomics.store(this.control, CONTROL.validationBest, bestEpoch);
     Atomics.store(this.control, CONTROL.validationEpoch, epoch);
+    Atomics.notify(this.control, CONTROL.validationEpoch);
+  }
+
+  /** Tells the refit thread which epoch's model is wanted, so it can hand it over once it has it. */
+  request(epoch: number): void {
+    Atomics.store(this.control, CONTROL.requested, epoch);
+    Atomics.notify(this.control, CONTROL.requested);
   }
 
   /**
@@ -96,8 +108,7 @@ export class ParallelRefit {
     stallMs: number,
     refitHere: () => LinearModel,
   ): { model: LinearModel; ranOn: 'refit thread' | 'stalled thread, refit here' } {
-    Atomics.store(this.control, CONTROL.requested, epoch);
-    Atomics.notify(this.control, CONTROL.requested);
+    this.request(epoch);
     let seen = Atomics.load(this.control, CONTROL.refitEpoch);
     let lastProgress = performance.now();
     for (;;) {

@@ -12,8 +12,8 @@ import { mulberry32, shuffle } from './random.js';
 import { ParallelRefit } from './parallel-refit.js';
 import { blendModels, logitScale } from './blend.js';
 import { accuracyOf, trainSgd, type SgdOptions } from './sgd.js';
-import { trainSvm, type SvmOptions } from './svm.js';
-import { SvmThread } from './svm-thread.js';
+import type { SvmOptions } from './svm.js';
+import { SvmWork } from './svm-work.js';
 import { sharedRows } from './training-thread.js';
 
 /** LinearSVC's C; tolerance 0.1 took 14.7 s on 20 Newsgroups where 0.01 took 23.3 s, for the same accuracy. */
@@ -55,8 +55,6 @@ export interface TrainConfig {
   svmShares: number[];
   /** Training sets with fewer labelled rows than this train no SVM (it lost on the small sets). */
   svmMinRows: number;
-  /** Train the SVM on a thread of its own while the softmax model trains (same model, sooner). */
-  svmThread: boolean;
   /** Retrain on train + validation for the chosen number of epochs. */
   refit: boolean;
   /**
@@ -87,7 +85,6 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   gridEta0Factors: [1, 0.3, 0.1],
   svmShares: [0.25, 0.5],
   svmMinRows: 5000,
-  svmThread: true,
   refit: true,
   parallelRefit: true,
   parallelMinRows: 5000,
@@ -124,7 +121,8 @@ export interface TrainingReport {
     share: number;
     passes: number;
     accuracyByShare: { share: number; accuracy: number }[];
-    ranOn: 'svm thread' | 'after the validation run';
+    /** Targets the refit thread trained while it would otherwise have waited (the rest: main thread). */
+    targetsOnRefitThread: number;
   } | null;
   /** Validation metrics of the model trained without the validation rows, after temperature scaling. */
   validation: (Evaluation & { ece_before_temperature: number }) | null;
@@ -134,6 +132,9 @@ export interface TrainingReport {
   weightAccuracyDelta: { int8: number; float16: number } | null;
   seconds: { featurize: number; train: number; total: number };
 }
+
+/** How long a training thread may make no progress before its work is done on the main thread. */
+const STALL_MS = 30_000;
 
 /** The weight table's share of the model directory, which must stay <= 10 MB. */
 export const WEIGHT_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -317,18 +318,24 @@ export function trainModel(
     const useParallelRefit =
       config.refit && config.parallelRefit && candidates.length === 1 && x.rows > config.parallelMinRows;
     const blending = config.svmShares.some((share) => share > 0) && x.rows >= config.svmMinRows;
-    // Threads read the rows from shared memory: one copy for all of them.
-    if (useParallelRefit || (blending && config.svmThread)) x = sharedRows(x);
+    // The refit thread reads the rows from shared memory.
+    if (useParallelRefit) x = sharedRows(x);
     const trainClassWeights = classWeights(yTrain, C, config.classWeight);
     const svmOptions: SvmOptions = {
       ...SVM_OPTIONS(config.seed, spec.buckets),
       positiveWeights: trainClassWeights,
     };
-    const svmThread = blending && config.svmThread ? new SvmThread(x, y, C, svmOptions, split.train) : null;
+    const svmWork = blending ? SvmWork.create(x, y, split.train, C, svmOptions) : null;
     const parallel = useParallelRefit
-      ? new ParallelRefit({ x, y, classes: C, options: refitAll(config.maxEpochs) })
+      ? new ParallelRefit({
+          x,
+          y,
+          classes: C,
+          options: refitAll(config.maxEpochs),
+          svm: svmWork?.data ?? null,
+        })
       : null;
-    // Whatever goes wrong before the threads' models are taken, no thread may outlive training.
+    // Whatever goes wrong before the refit's model is taken, its thread must not outlive training.
     try {
       let result: ReturnType<typeof trainSgd> | null = null;
       let chosen = candidates[0]!;
@@ -367,8 +374,10 @@ export function trainModel(
       epochs = result.epochs;
       validationAccuracyByEpoch = result.validationAccuracy;
       let blend: { svm: LinearModel; share: number; scales: { softmax: number; svm: number } } | null = null;
-      if (blending) {
-        const trained = svmThread ? svmThread.result() : trainSvm(x, y, C, svmOptions, split.train);
+      // The refit thread can hand its model over as soon as it has it, then help with the SVM.
+      parallel?.request(epochs);
+      if (svmWork) {
+        const trained = svmWork.finish(STALL_MS);
         const scales = { softmax: logitScale(result.model, xVal), svm: logitScale(trained.model, xVal) };
         const accuracyByShare = config.svmShares.map((share) => {
           const candidate =
@@ -381,7 +390,7 @@ export function trainModel(
           share: best.share,
           passes: trained.passes,
           accuracyByShare,
-          ranOn: svmThread ? 'svm thread' : 'after the validation run',
+          targetsOnRefitThread: trained.targetsOnRefitThread,
         };
         if (best.share > 0) blend = { svm: trained.model, share: best.share, scales };
       }
@@ -405,14 +414,13 @@ export function trainModel(
         const epochMs =
           (performance.now() - validationStarted) / Math.max(1, validationAccuracyByEpoch.length);
         const refitted = parallel
-          ? parallel.modelAt(epochs, 30_000 + 3 * epochMs, refitHere)
+          ? parallel.modelAt(epochs, STALL_MS + 3 * epochMs, refitHere)
           : { model: refitHere(), ranOn: 'after the validation run' as const };
         linear = blendWith(refitted.model);
         refitRan = refitted.ranOn;
       }
     } catch (error) {
       parallel?.cancel();
-      svmThread?.cancel();
       throw error;
     }
   } else {

@@ -94,19 +94,30 @@ describe('squared-hinge SVM and the blend', () => {
     for (let i = 0; i < alone.length; i++) expect(alone[i]).toBeCloseTo(scales.softmax * za![i]!, 4);
   });
 
-  it('blends by default from svmMinRows rows on, with the SVM trained on its own thread', () => {
-    const base = { seed: 5, featurizer: { buckets: spec.buckets }, svmMinRows: train.length };
-    const threaded = trainModel(train, base);
-    expect(threaded.config.svmShares).toEqual([0.25, 0.5]);
-    expect(threaded.report.svm!.accuracyByShare.map((s) => s.share)).toEqual([0.25, 0.5]);
-    expect([0.25, 0.5]).toContain(threaded.report.svm!.share);
-    // The thread trains the same SVM as the main thread would, so the same model bit for bit.
-    const here = trainModel(train, { ...base, svmThread: false });
-    expect(Buffer.from(threaded.linear.weights.buffer)).toEqual(Buffer.from(here.linear.weights.buffer));
-    expect(threaded.report.svm!.ranOn).toBe('svm thread');
-    expect(here.report.svm!.ranOn).toBe('after the validation run');
-    expect({ ...threaded.report.svm, ranOn: null }).toEqual({ ...here.report.svm, ranOn: null });
-    // One row fewer than svmMinRows: no SVM.
+  it('blends by default from svmMinRows rows on, the refit thread taking SVM targets when it would wait', () => {
+    const base = {
+      seed: 5,
+      featurizer: { buckets: spec.buckets },
+      svmMinRows: train.length,
+      // The fixture is small: lower the thresholds so it takes the path 20 Newsgroups takes.
+      gridMaxFeatures: 0,
+      parallelMinRows: 0,
+    };
+    const shared = trainModel(train, base);
+    expect(shared.config.svmShares).toEqual([0.25, 0.5]);
+    expect(shared.report.refit).toBe('refit thread');
+    const svm = shared.report.svm!;
+    expect(svm.accuracyByShare.map((s) => s.share)).toEqual([0.25, 0.5]);
+    expect([0.25, 0.5]).toContain(svm.share);
+    expect(svm.targetsOnRefitThread).toBeGreaterThanOrEqual(0);
+    expect(svm.targetsOnRefitThread).toBeLessThanOrEqual(C);
+    // Whichever thread trains which target, the model is the one a single thread trains, bit for bit.
+    const alone = trainModel(train, { ...base, parallelRefit: false });
+    expect(alone.report.refit).toBe('after the validation run');
+    expect(alone.report.svm!.targetsOnRefitThread).toBe(0);
+    expect(Buffer.from(shared.linear.weights.buffer)).toEqual(Buffer.from(alone.linear.weights.buffer));
+    expect({ ...svm, targetsOnRefitThread: 0 }).toEqual(alone.report.svm);
+    // Fewer rows than svmMinRows: no SVM.
     expect(trainModel(train, { ...base, svmMinRows: train.length + 1 }).report.svm).toBeNull();
   });
 
