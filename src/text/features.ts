@@ -38,8 +38,8 @@ export interface FeaturizerSpec {
   sender: boolean;
   /**
    * The sender's display name and address are also counted as content: their words, bigrams and
-   * character n-grams join the text's. On by default since 2026-12-07 (measured in docs/model.md);
-   * off when absent, as in the specs of models trained before.
+   * character n-grams join the text's. Off when absent; training turns it on for large training
+   * sets (`largeSetMinRows` in model/train.ts, measured in docs/model.md).
    */
   senderText?: boolean;
   recipients: boolean;
@@ -66,7 +66,6 @@ export const DEFAULT_FEATURIZER_SPEC: FeaturizerSpec = {
   charNgramMaxWordLength: 24,
   subject: true,
   sender: true,
-  senderText: true,
   recipients: true,
   attachments: true,
   quoted: 'merged',
