@@ -2,8 +2,8 @@
 // better to do trains the next one: the refit thread while it waits for the validation run and
 // after it has handed over its model, the main thread after the validation run. Each target has its
 // own seeded shuffle (svm.ts), so the model is the same bit for bit whichever thread trains which
-// target. Measured on 20 Newsgroups (docs/model.md): a thread of its own for the SVM slowed the
-// refit thread, which then kept the main thread waiting.
+// target. Training thus keeps to two busy threads, one per core, where a thread of its own for the
+// SVM would make three.
 import type { SparseRows } from '../text/index.js';
 import type { LinearModel } from './linear.js';
 import { trainSvmTarget, type SvmOptions } from './svm.js';
