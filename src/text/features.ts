@@ -483,17 +483,16 @@ function sublinearTf(tf: number): number {
 
 /** Inverse document frequencies, quantised to 1/256 so they store as uint16 and train == serve exactly. */
 export class Idf {
-  readonly weights: Float32Array;
   /**
-   * The same weights times 256, as whole numbers (`weights[j] === quantised[j] / 256` exactly, see fit).
-   * transform reads these: half the bytes of the float32 table, so fewer of its random reads miss
-   * the cache while the ONNX run's data competes for it (measured in docs/model.md).
+   * idf x 256 per bucket, as whole numbers: the form `idf.bin` stores, and the one transform reads
+   * (half the bytes of a float32 table, so fewer of its random reads miss the cache while the ONNX
+   * run's data competes for it; measured in docs/model.md).
    */
-  private readonly quantised: Uint16Array;
+  private constructor(private readonly quantised: Uint16Array) {}
 
-  private constructor(weights: Float32Array) {
-    this.weights = weights;
-    this.quantised = Uint16Array.from(weights, (w) => Math.min(65535, Math.round(w * 256)));
+  /** The idf of each bucket (a copy). */
+  get weights(): Float32Array {
+    return Float32Array.from(this.quantised, (q) => q / 256);
   }
 
   /**
@@ -504,24 +503,21 @@ export class Idf {
   static fit(counts: SparseRows, buckets: number, minDf = 1): Idf {
     const df = new Int32Array(buckets);
     for (let k = 0; k < counts.indptr[counts.rows]!; k++) df[counts.indices[k]!]!++;
-    const weights = new Float32Array(buckets);
+    const quantised = new Uint16Array(buckets);
     for (let j = 0; j < buckets; j++) {
-      weights[j] =
-        df[j]! < minDf ? 0 : Math.round((Math.log((1 + counts.rows) / (1 + df[j]!)) + 1) * 256) / 256;
+      const idf = Math.log((1 + counts.rows) / (1 + df[j]!)) + 1;
+      quantised[j] = df[j]! < minDf ? 0 : Math.min(65535, Math.round(idf * 256));
     }
-    return new Idf(weights);
+    return new Idf(quantised);
   }
 
   toBytes(): Uint8Array {
-    return new Uint8Array(Uint16Array.from(this.quantised).buffer);
+    return new Uint8Array(this.quantised.slice().buffer);
   }
 
   static fromBytes(bytes: Uint8Array): Idf {
     const copy = new Uint8Array(bytes);
-    const quantised = new Uint16Array(copy.buffer, 0, copy.length >> 1);
-    const weights = new Float32Array(quantised.length);
-    for (let j = 0; j < weights.length; j++) weights[j] = quantised[j]! / 256;
-    return new Idf(weights);
+    return new Idf(new Uint16Array(copy.buffer, 0, copy.length >> 1));
   }
 
   /**
