@@ -4,6 +4,7 @@
 //
 //   npm run bench:model [-- --datasets a,b] [--peers sklearn-linearsvc,fasttext | --skip-peers]
 //                          [--seeds 42,1,2] [--featurizer '<json>'] [--training '<json>']
+//                          [--train-rows 1000,2000]
 //
 // mailroute trains once per seed (its own process each): accuracy, macro-F1 and coverage are the
 // mean over the seeds, with each seed's value in the row; speed, size and RSS are the first seed's
@@ -12,6 +13,10 @@
 // --featurizer overrides mailroute's featurizer spec (e.g. '{"charNgrams":null}') to measure a
 // variant against the same peers; --training does the same for the training options (TrainConfig,
 // e.g. '{"svmShares":[0]}'). The rows record both.
+//
+// --train-rows N,M: a learning curve. Instead of each dataset's whole training file, every system
+// trains on a random N (then M) of its training mails, drawn with the first seed, and is tested on the
+// same test file; the rows are named `dataset@N`.
 //
 // Each system runs in its own child process so peak RSS is that system's alone.
 import { spawnSync } from 'node:child_process';
@@ -31,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import {
   BATCH_SIZE,
   loadModel,
+  mulberry32,
   parseJsonl,
   saveModel,
   trainModel,
@@ -70,17 +76,44 @@ function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
-/** Child mode: train + evaluate mailroute on one dataset, print one JSON row. */
+/** What one row is measured on: a dataset of shared/data, or a sample of its training file. */
+interface Benchmark {
+  name: string;
+  train: string;
+  test: string;
+}
+
+/**
+ * `rows` training mails of `dataset` drawn at random (seeded), written to `dir`; null when the
+ * dataset has no more than `rows`.
+ */
+function sampledBenchmark(dataset: string, rows: number, seed: number, dir: string): Benchmark | null {
+  const lines = readFileSync(join(DATA, dataset, 'train.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  if (lines.length <= rows) return null;
+  const random = mulberry32(seed);
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+  }
+  const name = `${dataset}@${rows}`;
+  const train = join(dir, `${name}.jsonl`);
+  writeFileSync(train, lines.slice(0, rows).join('\n') + '\n');
+  return { name, train, test: join(DATA, dataset, 'test.jsonl') };
+}
+
+/** Child mode: train + evaluate mailroute on one benchmark, print one JSON row. */
 async function runMailroute(
-  dataset: string,
+  benchmark: Benchmark,
   seed: number,
   overrides: Partial<FeaturizerSpec>,
   training: Partial<TrainConfig>,
 ): Promise<void> {
-  const read = (name: string) =>
-    parseJsonl(readFileSync(join(DATA, dataset, name), 'utf8'), { requireLabel: true }).records;
-  const train = read('train.jsonl');
-  const test = read('test.jsonl');
+  const dataset = benchmark.name;
+  const read = (file: string) => parseJsonl(readFileSync(file, 'utf8'), { requireLabel: true }).records;
+  const train = read(benchmark.train);
+  const test = read(benchmark.test);
   const wall = performance.now();
   const cpu = process.cpuUsage();
   const trained = trainModel(train, { ...training, seed, featurizer: overrides });
@@ -215,6 +248,14 @@ function parsePeers(text: string | null): (typeof PEERS)[number][] {
   return PEERS.filter((peer) => names.includes(peer));
 }
 
+/** --train-rows 1000,2000: positive whole numbers. */
+function parseTrainRows(text: string): number[] {
+  const rows = text.split(',').map(Number);
+  if (rows.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`--train-rows: expected comma-separated positive integers, got '${text}'`);
+  return rows;
+}
+
 function parseSeeds(text: string): number[] {
   const seeds = text.split(',').map(Number);
   if (seeds.length === 0 || seeds.some((seed) => !Number.isInteger(seed)))
@@ -305,11 +346,14 @@ async function main(): Promise<void> {
   const training = parseOverrides<TrainConfig>('--training', trainingArg);
   const seedsArg = option('--seeds');
   const seeds = seedsArg === null ? DEFAULT_SEEDS : parseSeeds(seedsArg);
-  const one = args.indexOf('--one');
-  if (one >= 0) {
-    await runMailroute(args[one + 1] ?? '', seeds[0]!, featurizer, training);
+  const one = option('--one');
+  if (one !== null) {
+    const benchmark = { name: one, train: option('--train-file') ?? '', test: option('--test-file') ?? '' };
+    await runMailroute(benchmark, seeds[0]!, featurizer, training);
     return;
   }
+  const trainRowsArg = option('--train-rows');
+  const trainRows = trainRowsArg === null ? null : parseTrainRows(trainRowsArg);
   const only = option('--datasets')?.split(',') ?? null;
   const peers = args.includes('--skip-peers') ? [] : parsePeers(option('--peers'));
   const datasets = readdirSync(DATA)
@@ -318,8 +362,21 @@ async function main(): Promise<void> {
     .sort();
   const self = fileURLToPath(import.meta.url);
   const tsx = join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.bin', 'tsx');
+  const samples = mkdtempSync(join(tmpdir(), 'mailroute-bench-samples-'));
+  const benchmarks: Benchmark[] = datasets.flatMap((dataset) => {
+    if (trainRows === null)
+      return [
+        { name: dataset, train: join(DATA, dataset, 'train.jsonl'), test: join(DATA, dataset, 'test.jsonl') },
+      ];
+    return trainRows.flatMap((n) => {
+      const sampled = sampledBenchmark(dataset, n, seeds[0]!, samples);
+      if (sampled === null)
+        process.stderr.write(`[bench:model] ${dataset} has no more than ${n} training mails\n`);
+      return sampled === null ? [] : [sampled];
+    });
+  });
   const rows: Row[] = [];
-  for (const dataset of datasets) {
+  for (const { name: dataset, train, test } of benchmarks) {
     process.stderr.write(`[bench:model] ${dataset}: mailroute\n`);
     const runs = seeds.map((seed) =>
       runChild(
@@ -328,6 +385,10 @@ async function main(): Promise<void> {
           self,
           '--one',
           dataset,
+          '--train-file',
+          train,
+          '--test-file',
+          test,
           '--seeds',
           String(seed),
           '--featurizer',
@@ -353,26 +414,11 @@ async function main(): Promise<void> {
       const script = fileURLToPath(new URL('./peers/peer.py', import.meta.url));
       // One core per system, like mailroute's single-threaded serving.
       const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-      rows.push(
-        toRow(
-          dataset,
-          peer,
-          runChild(
-            PYTHON,
-            [
-              script,
-              peer,
-              join(DATA, dataset, 'train.jsonl'),
-              join(DATA, dataset, 'test.jsonl'),
-              String(seeds[0]),
-            ],
-            env,
-          ),
-        ),
-      );
+      rows.push(toRow(dataset, peer, runChild(PYTHON, [script, peer, train, test, String(seeds[0])], env)));
       progress(rows);
     }
   }
+  rmSync(samples, { recursive: true, force: true });
   const overrides =
     (Object.keys(featurizer).length > 0 ? `mailroute featurizer: ${featurizerArg}\n` : '') +
     (Object.keys(training).length > 0 ? `mailroute training: ${trainingArg}\n` : '');
