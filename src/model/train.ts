@@ -57,13 +57,6 @@ export interface TrainConfig {
    * alone, no SVM trained. docs/model.md has the measurements behind the default.
    */
   svmShares: number[];
-  /**
-   * Training sets with at least this many labelled rows get the larger model: the sender's name and
-   * address counted as content (featurizer `senderText`, unless the featurizer overrides say) and
-   * the SVM blend (`svmShares`). Smaller sets train the softmax model alone on the plain features:
-   * on both small sets of shared/data both additions cost accuracy or macro-F1 (docs/model.md).
-   */
-  largeSetMinRows: number;
   /** Retrain on train + validation for the chosen number of epochs. */
   refit: boolean;
   /**
@@ -93,7 +86,6 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   gridMaxFeatures: 5_000_000,
   gridEta0Factors: [1, 0.3, 0.1],
   svmShares: [0.25, 0.5],
-  largeSetMinRows: 5000,
   refit: true,
   parallelRefit: true,
   parallelMinRows: 5000,
@@ -273,11 +265,11 @@ export function trainModel(
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const y = Int32Array.from(labelled.map((r) => labelIndex.get(r.label)!));
   const C = labels.length;
-  const large = labelled.length >= config.largeSetMinRows;
+  // The sender's name and address count as content too, unless the featurizer overrides say not.
   const spec: FeaturizerSpec = {
     ...DEFAULT_FEATURIZER_SPEC,
     buckets: defaultBuckets(C),
-    ...(large ? { senderText: true } : {}),
+    senderText: true,
     ...config.featurizer,
   };
 
@@ -328,7 +320,7 @@ export function trainModel(
     });
     const useParallelRefit =
       config.refit && config.parallelRefit && candidates.length === 1 && x.rows > config.parallelMinRows;
-    const blending = config.svmShares.some((share) => share > 0) && large;
+    const blending = config.svmShares.some((share) => share > 0);
     // The refit thread reads the rows from shared memory.
     if (useParallelRefit) x = sharedRows(x);
     const trainClassWeights = classWeights(yTrain, C, config.classWeight);

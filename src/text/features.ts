@@ -38,8 +38,8 @@ export interface FeaturizerSpec {
   sender: boolean;
   /**
    * The sender's display name and address are also counted as content: their words, bigrams and
-   * character n-grams join the text's. Off when absent; training turns it on for large training
-   * sets (`largeSetMinRows` in model/train.ts, measured in docs/model.md).
+   * character n-grams join the text's. Off when absent; training turns it on unless its featurizer
+   * overrides say not (model/train.ts, measured in docs/model.md).
    */
   senderText?: boolean;
   recipients: boolean;

@@ -8,7 +8,6 @@ import {
   logitScale,
   parseJsonl,
   softmaxRows,
-  DEFAULT_TRAIN_CONFIG,
   trainModel,
   trainSvm,
   type MailRecord,
@@ -94,18 +93,17 @@ describe('squared-hinge SVM and the blend', () => {
     for (let i = 0; i < alone.length; i++) expect(alone[i]).toBeCloseTo(scales.softmax * za![i]!, 4);
   });
 
-  it('blends by default from largeSetMinRows rows on, the refit thread taking SVM targets when it would wait', () => {
+  it('blends by default, the refit thread taking SVM targets when it would wait', () => {
     const base = {
       seed: 5,
       featurizer: { buckets: spec.buckets },
-      largeSetMinRows: train.length,
       // The fixture is small: lower the thresholds so it takes the path 20 Newsgroups takes.
       gridMaxFeatures: 0,
       parallelMinRows: 0,
     };
     const shared = trainModel(train, base);
     expect(shared.config.svmShares).toEqual([0.25, 0.5]);
-    // Large sets count the sender's name and address as content too, unless the overrides say no.
+    // The sender's name and address count as content too, unless the overrides say no.
     expect(shared.spec.senderText).toBe(true);
     const noSender = { ...base, featurizer: { ...base.featurizer, senderText: false } };
     expect(trainModel(train, noSender).spec.senderText).toBe(false);
@@ -121,30 +119,18 @@ describe('squared-hinge SVM and the blend', () => {
     expect(alone.report.svm!.targetsOnRefitThread).toBe(0);
     expect(Buffer.from(shared.linear.weights.buffer)).toEqual(Buffer.from(alone.linear.weights.buffer));
     expect({ ...svm, targetsOnRefitThread: 0 }).toEqual(alone.report.svm);
-    // Fewer rows than largeSetMinRows: no SVM.
-    expect(trainModel(train, { ...base, largeSetMinRows: train.length + 1 }).report.svm).toBeNull();
   });
 
-  it('lets validation choose the share in training, and trains no SVM for small sets by default', () => {
-    const plain = trainModel(train, { seed: 5, featurizer: { buckets: spec.buckets } });
-    expect(train.length).toBeLessThan(DEFAULT_TRAIN_CONFIG.largeSetMinRows);
+  it('lets validation choose the share in training; share 0 alone trains no SVM', () => {
+    const base = { seed: 5, featurizer: { buckets: spec.buckets, senderText: false } };
+    const plain = trainModel(train, { ...base, svmShares: [0] });
     expect(plain.report.svm).toBeNull();
-    expect(plain.spec.senderText).toBeUndefined();
-    // The same features as the plain model, with the SVM forced on.
-    const base = {
-      seed: 5,
-      featurizer: { buckets: spec.buckets, senderText: false },
-      largeSetMinRows: 0,
-    };
     const chosen = trainModel(train, { ...base, svmShares: [0, 0.5, 1] });
     const svm = chosen.report.svm!;
     expect(svm.accuracyByShare.map((s) => s.share)).toEqual([0, 0.5, 1]);
     const best = Math.max(...svm.accuracyByShare.map((s) => s.accuracy));
     expect(svm.accuracyByShare.find((s) => s.share === svm.share)!.accuracy).toBe(best);
     expect(svm.accuracyByShare.find((s) => s.accuracy === best)!.share).toBe(svm.share);
-    // Share 0 serves exactly the plain model.
-    const zero = trainModel(train, { ...base, svmShares: [0] });
-    expect(Buffer.from(zero.linear.weights.buffer)).toEqual(Buffer.from(plain.linear.weights.buffer));
     const forced = trainModel(train, { ...base, svmShares: [0.5] });
     expect(forced.report.svm!.share).toBe(0.5);
     expect(Buffer.from(forced.linear.weights.buffer)).not.toEqual(Buffer.from(plain.linear.weights.buffer));
