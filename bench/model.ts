@@ -39,6 +39,7 @@ import {
   mulberry32,
   parseJsonl,
   saveModel,
+  shuffle,
   trainModel,
   type TrainConfig,
 } from '../src/model/index.js';
@@ -83,24 +84,38 @@ interface Benchmark {
   test: string;
 }
 
+/** A dataset of shared/data, whole. */
+function datasetBenchmark(dataset: string): Benchmark {
+  return {
+    name: dataset,
+    train: join(DATA, dataset, 'train.jsonl'),
+    test: join(DATA, dataset, 'test.jsonl'),
+  };
+}
+
 /**
- * `rows` training mails of `dataset` drawn at random (seeded), written to `dir`; null when the
- * dataset has no more than `rows`.
+ * `dataset` with a random `n` of its training mails (seeded; the smaller samples are prefixes of the
+ * larger), written to `dir`, for each `n` of `sizes` below its size.
  */
-function sampledBenchmark(dataset: string, rows: number, seed: number, dir: string): Benchmark | null {
-  const lines = readFileSync(join(DATA, dataset, 'train.jsonl'), 'utf8')
+function sampledBenchmarks(dataset: string, sizes: number[], seed: number, dir: string): Benchmark[] {
+  const whole = datasetBenchmark(dataset);
+  const lines = readFileSync(whole.train, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '');
-  if (lines.length <= rows) return null;
-  const random = mulberry32(seed);
-  for (let i = lines.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-  }
-  const name = `${dataset}@${rows}`;
-  const train = join(dir, `${name}.jsonl`);
-  writeFileSync(train, lines.slice(0, rows).join('\n') + '\n');
-  return { name, train, test: join(DATA, dataset, 'test.jsonl') };
+  const order = shuffle(
+    Int32Array.from(lines, (_, i) => i),
+    mulberry32(seed),
+  );
+  return sizes.flatMap((n) => {
+    if (lines.length <= n) {
+      process.stderr.write(`[bench:model] ${dataset} has no more than ${n} training mails\n`);
+      return [];
+    }
+    const name = `${dataset}@${n}`;
+    const train = join(dir, `${name}.jsonl`);
+    writeFileSync(train, Array.from(order.subarray(0, n), (i) => lines[i]).join('\n') + '\n');
+    return [{ ...whole, name, train }];
+  });
 }
 
 /** Child mode: train + evaluate mailroute on one benchmark, print one JSON row. */
@@ -362,19 +377,12 @@ async function main(): Promise<void> {
     .sort();
   const self = fileURLToPath(import.meta.url);
   const tsx = join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.bin', 'tsx');
-  const samples = mkdtempSync(join(tmpdir(), 'mailroute-bench-samples-'));
-  const benchmarks: Benchmark[] = datasets.flatMap((dataset) => {
-    if (trainRows === null)
-      return [
-        { name: dataset, train: join(DATA, dataset, 'train.jsonl'), test: join(DATA, dataset, 'test.jsonl') },
-      ];
-    return trainRows.flatMap((n) => {
-      const sampled = sampledBenchmark(dataset, n, seeds[0]!, samples);
-      if (sampled === null)
-        process.stderr.write(`[bench:model] ${dataset} has no more than ${n} training mails\n`);
-      return sampled === null ? [] : [sampled];
-    });
-  });
+  const samples = trainRows === null ? null : mkdtempSync(join(tmpdir(), 'mailroute-bench-samples-'));
+  const benchmarks: Benchmark[] = datasets.flatMap((dataset) =>
+    trainRows === null || samples === null
+      ? [datasetBenchmark(dataset)]
+      : sampledBenchmarks(dataset, trainRows, seeds[0]!, samples),
+  );
   const rows: Row[] = [];
   for (const { name: dataset, train, test } of benchmarks) {
     process.stderr.write(`[bench:model] ${dataset}: mailroute\n`);
@@ -418,7 +426,7 @@ async function main(): Promise<void> {
       progress(rows);
     }
   }
-  rmSync(samples, { recursive: true, force: true });
+  if (samples !== null) rmSync(samples, { recursive: true, force: true });
   const overrides =
     (Object.keys(featurizer).length > 0 ? `mailroute featurizer: ${featurizerArg}\n` : '') +
     (Object.keys(training).length > 0 ? `mailroute training: ${trainingArg}\n` : '');

@@ -23,7 +23,7 @@ export type { ModelManifest } from './model-dir.js';
 export { buildOnnx, dequantizeInt8, PIECES_INPUT, quantizeInt8, readOnnxWeights } from './onnx-graph.js';
 export type { WeightType } from './onnx-graph.js';
 export { packPadded, packPieces, pieceWidth } from './packing.js';
-export { mulberry32 } from './random.js';
+export { mulberry32, shuffle } from './random.js';
 export type { PackedRows } from './packing.js';
 export { DEFAULT_TRAIN_CONFIG, defaultBuckets, trainModel } from './train.js';
 export type { TrainConfig, TrainedModel, TrainingReport } from './train.js';
