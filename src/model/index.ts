@@ -24,6 +24,7 @@ export { buildOnnx, dequantizeInt8, PIECES_INPUT, quantizeInt8, readOnnxWeights 
 export type { WeightType } from './onnx-graph.js';
 export { packPadded, packPieces, pieceWidth } from './packing.js';
 export { mulberry32, shuffle } from './random.js';
+export { addRowProducts, updateRowWeights } from './row-products.js';
 export type { PackedRows } from './packing.js';
 export { DEFAULT_TRAIN_CONFIG, defaultBuckets, trainModel } from './train.js';
 export type { TrainConfig, TrainedModel, TrainingReport } from './train.js';

@@ -1,6 +1,7 @@
 // Softmax regression over CSR rows: the forward pass shared by training, evaluation, explanations
 // and the ONNX equality check. Weights are row-major [buckets, classes], exactly like the ONNX table E.
 import type { SparseRows } from '../text/index.js';
+import { addRowProducts } from './row-products.js';
 
 export interface LinearModel {
   classes: number;
@@ -19,11 +20,7 @@ export function logits(model: LinearModel, x: SparseRows): Float64Array {
   for (let r = 0; r < x.rows; r++) {
     const base = r * C;
     for (let c = 0; c < C; c++) out[base + c] = model.bias[c]!;
-    for (let k = x.indptr[r]!; k < x.indptr[r + 1]!; k++) {
-      const v = x.values[k]!;
-      const w = x.indices[k]! * C;
-      for (let c = 0; c < C; c++) out[base + c] = out[base + c]! + v * W[w + c]!;
-    }
+    addRowProducts(W, C, x.indices, x.values, x.indptr[r]!, x.indptr[r + 1]!, out, base);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { SparseRows } from '../text/index.js';
 import type { LinearModel } from './linear.js';
 import { logits } from './linear.js';
 import { mulberry32, shuffle } from './random.js';
+import { addRowProducts, updateRowWeights } from './row-products.js';
 
 export interface SgdOptions {
   seed: number;
@@ -71,6 +72,9 @@ export function trainSgd(
   const order = new Int32Array(x.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
   const p = new Float64Array(C);
+  // Per feature of the current row: its AdaGrad step times its value, and its L2 decay.
+  let steps = new Float64Array(1024);
+  let decays = new Float64Array(1024);
   const { lambda, eta0 } = options;
   const { indptr, indices, values } = x;
   let scale = 1;
@@ -96,12 +100,8 @@ export function trainSgd(
       const eta = eta0 / (1 + eta0 * lambda * t);
       t++;
       let max = -Infinity;
-      for (let c = 0; c < C; c++) p[c] = 0;
-      for (let k = start; k < end; k++) {
-        const v = values[k]!;
-        const w = indices[k]! * C;
-        for (let c = 0; c < C; c++) p[c] = p[c]! + v * W[w + c]!;
-      }
+      p.fill(0);
+      addRowProducts(W, C, indices, values, start, end, p, 0);
       for (let c = 0; c < C; c++) {
         const z = p[c]! * scale + bias[c]!;
         p[c] = z;
@@ -119,16 +119,19 @@ export function trainSgd(
       if (adagrad) {
         let g2 = 0;
         for (let c = 0; c < C; c++) g2 += p[c]! * p[c]!;
+        if (steps.length < end - start) {
+          steps = new Float64Array(2 * (end - start));
+          decays = new Float64Array(2 * (end - start));
+        }
         for (let k = start; k < end; k++) {
           const x = values[k]!;
           const j = indices[k]!;
           const acc = (G[j] = G[j]! + x * x * g2);
           const stepJ = eta0 / Math.sqrt(acc + 1e-8);
-          const v = x * stepJ;
-          const decay = 1 - Math.min(0.5, stepJ * lambda);
-          const w = j * C;
-          for (let c = 0; c < C; c++) W[w + c] = W[w + c]! * decay - v * p[c]!;
+          steps[k - start] = x * stepJ;
+          decays[k - start] = 1 - Math.min(0.5, stepJ * lambda);
         }
+        updateRowWeights(W, C, indices, start, end, decays, steps, p);
         for (let c = 0; c < C; c++) bias[c] = bias[c]! - eta0 * 0.1 * p[c]!;
         continue;
       }
