@@ -486,7 +486,7 @@ export class Idf {
   /**
    * idf x 256 per bucket, as whole numbers: the form `idf.bin` stores, and the one transform reads
    * (half the bytes of a float32 table, so fewer of its random reads miss the cache while the ONNX
-   * run's data competes for it; measured in docs/model.md).
+   * run's data competes for it; measured in docs/model-log.md).
    */
   private constructor(private readonly quantised: Uint16Array) {}
 
