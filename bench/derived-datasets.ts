@@ -8,8 +8,9 @@
 //   480 to 2,936 training mails, most of them several topics at once, like a department mailbox that
 //   receives several kinds of case.
 // - 20ng-subject: the body left out, so a mail is its subject and sender: short texts.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jsonlLines } from './jsonl.js';
 
 const [out, source = '/work/shared/data/20newsgroups-bydate'] = process.argv.slice(2);
 if (!out) {
@@ -25,10 +26,9 @@ const derived: Record<string, (record: Record<string, unknown>) => Record<string
 for (const [name, derive] of Object.entries(derived)) {
   mkdirSync(join(out, name), { recursive: true });
   for (const split of ['train', 'test']) {
-    const lines = readFileSync(join(source, `${split}.jsonl`), 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '');
-    const records = lines.map((line) => JSON.stringify(derive(JSON.parse(line) as Record<string, unknown>)));
+    const records = jsonlLines(join(source, `${split}.jsonl`)).map((line) =>
+      JSON.stringify(derive(JSON.parse(line) as Record<string, unknown>)),
+    );
     writeFileSync(join(out, name, `${split}.jsonl`), records.join('\n') + '\n');
     process.stderr.write(`${name}/${split}.jsonl: ${records.length} mails\n`);
   }

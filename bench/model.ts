@@ -44,6 +44,7 @@ import {
   type TrainConfig,
 } from '../src/model/index.js';
 import { Featurizer, featureSource, type FeaturizerSpec } from '../src/text/index.js';
+import { jsonlLines } from './jsonl.js';
 
 const DATA = process.env.MAILROUTE_BENCH_DATA ?? '/work/shared/data';
 const DEFAULT_SEEDS = [42, 1, 2];
@@ -99,9 +100,7 @@ function datasetBenchmark(dataset: string): Benchmark {
  */
 function sampledBenchmarks(dataset: string, sizes: number[], seed: number, dir: string): Benchmark[] {
   const whole = datasetBenchmark(dataset);
-  const lines = readFileSync(whole.train, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '');
+  const lines = jsonlLines(whole.train);
   const order = shuffle(
     Int32Array.from(lines, (_, i) => i),
     mulberry32(seed),
@@ -263,19 +262,14 @@ function parsePeers(text: string | null): (typeof PEERS)[number][] {
   return PEERS.filter((peer) => names.includes(peer));
 }
 
-/** --train-rows 1000,2000: positive whole numbers. */
-function parseTrainRows(text: string): number[] {
-  const rows = text.split(',').map(Number);
-  if (rows.some((n) => !Number.isInteger(n) || n <= 0))
-    throw new Error(`--train-rows: expected comma-separated positive integers, got '${text}'`);
-  return rows;
-}
-
-function parseSeeds(text: string): number[] {
-  const seeds = text.split(',').map(Number);
-  if (seeds.length === 0 || seeds.some((seed) => !Number.isInteger(seed)))
-    throw new Error(`--seeds: expected comma-separated integers, got '${text}'`);
-  return seeds;
+/** `--flag 1,2,3`: comma-separated integers, positive ones only when `positive`. */
+function parseIntegers(flag: string, text: string, positive: boolean): number[] {
+  const numbers = text.split(',').map(Number);
+  if (numbers.some((n) => !Number.isInteger(n) || (positive && n <= 0)))
+    throw new Error(
+      `${flag}: expected comma-separated ${positive ? 'positive ' : ''}integers, got '${text}'`,
+    );
+  return numbers;
 }
 
 /** The JSON object given to `--name` (featurizer spec or training option overrides). */
@@ -360,7 +354,7 @@ async function main(): Promise<void> {
   const trainingArg = option('--training') ?? '{}';
   const training = parseOverrides<TrainConfig>('--training', trainingArg);
   const seedsArg = option('--seeds');
-  const seeds = seedsArg === null ? DEFAULT_SEEDS : parseSeeds(seedsArg);
+  const seeds = seedsArg === null ? DEFAULT_SEEDS : parseIntegers('--seeds', seedsArg, false);
   const one = option('--one');
   if (one !== null) {
     const benchmark = { name: one, train: option('--train-file') ?? '', test: option('--test-file') ?? '' };
@@ -368,7 +362,7 @@ async function main(): Promise<void> {
     return;
   }
   const trainRowsArg = option('--train-rows');
-  const trainRows = trainRowsArg === null ? null : parseTrainRows(trainRowsArg);
+  const trainRows = trainRowsArg === null ? null : parseIntegers('--train-rows', trainRowsArg, true);
   const only = option('--datasets')?.split(',') ?? null;
   const peers = args.includes('--skip-peers') ? [] : parsePeers(option('--peers'));
   const datasets = readdirSync(DATA)
