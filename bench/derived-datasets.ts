@@ -23,7 +23,15 @@ if (!out) {
   process.exit(2);
 }
 
-type MailRecord = Record<string, unknown>;
+/** A record of a JSON-lines file, kept as parsed (only the fields a derivation names are read). */
+type JsonRecord = Record<string, unknown>;
+
+interface DerivedSet {
+  /** The dataset of the shared data dir it is made from. */
+  source: string;
+  /** The derived record; `where` names the record in errors. */
+  derive: (record: JsonRecord, where: string) => JsonRecord;
+}
 
 const DEPARTMENT_OF_SCENARIO: Record<string, string> = {
   calendar: 'kalender',
@@ -46,40 +54,39 @@ const DEPARTMENT_OF_SCENARIO: Record<string, string> = {
   transport: 'information',
 };
 
-function field(record: MailRecord, name: string, where: string): string {
+function field(record: JsonRecord, name: string, where: string): string {
   const value = record[name];
   if (typeof value !== 'string' || value === '') throw new Error(`${where}: no "${name}"`);
   return value;
 }
 
-const derived: Record<string, { source: string; derive: (record: MailRecord, where: string) => MailRecord }> =
-  {
-    '20ng-coarse': {
-      source: '20newsgroups-bydate',
-      derive: (record, where) => ({ ...record, label: field(record, 'label', where).split('.')[0] }),
+const derived: Record<string, DerivedSet> = {
+  '20ng-coarse': {
+    source: '20newsgroups-bydate',
+    derive: (record, where) => ({ ...record, label: field(record, 'label', where).split('.')[0] }),
+  },
+  '20ng-subject': { source: '20newsgroups-bydate', derive: (record) => ({ ...record, body: '' }) },
+  'massive-da-intent': {
+    source: 'massive-da',
+    derive: (record, where) => ({ ...record, label: field(record, 'intent', where) }),
+  },
+  'massive-da-departments': {
+    source: 'massive-da',
+    derive: (record, where) => {
+      const scenario = field(record, 'label', where);
+      const department = DEPARTMENT_OF_SCENARIO[scenario];
+      if (!department) throw new Error(`${where}: scenario "${scenario}" has no department`);
+      return { ...record, label: department };
     },
-    '20ng-subject': { source: '20newsgroups-bydate', derive: (record) => ({ ...record, body: '' }) },
-    'massive-da-intent': {
-      source: 'massive-da',
-      derive: (record, where) => ({ ...record, label: field(record, 'intent', where) }),
-    },
-    'massive-da-departments': {
-      source: 'massive-da',
-      derive: (record, where) => {
-        const scenario = field(record, 'label', where);
-        const department = DEPARTMENT_OF_SCENARIO[scenario];
-        if (!department) throw new Error(`${where}: scenario "${scenario}" has no department`);
-        return { ...record, label: department };
-      },
-    },
-  };
+  },
+};
 
 for (const [name, { source, derive }] of Object.entries(derived)) {
   mkdirSync(join(out, name), { recursive: true });
   for (const split of ['train', 'test']) {
     const path = join(shared, source, `${split}.jsonl`);
     const records = jsonlLines(path).map((line, i) =>
-      JSON.stringify(derive(JSON.parse(line) as MailRecord, `${path}, record ${i + 1}`)),
+      JSON.stringify(derive(JSON.parse(line) as JsonRecord, `${path}, record ${i + 1}`)),
     );
     writeFileSync(join(out, name, `${split}.jsonl`), records.join('\n') + '\n');
     process.stderr.write(`${name}/${split}.jsonl: ${records.length} mails\n`);
