@@ -1,6 +1,6 @@
-// Multinomial logistic regression trained by SGD over CSR rows, L2 by the weight-scale trick
-// (Bottou), per-class weights for imbalance, optional iterate averaging, early stopping on a
-// validation split. Hot loops touch typed arrays only.
+// Multinomial logistic regression trained by AdaGrad over CSR rows: a per-feature adaptive step
+// (rare features move faster), L2 applied when a row is touched, per-class weights for imbalance,
+// optional iterate averaging, early stopping on a validation split. Hot loops touch typed arrays only.
 import type { SparseRows } from '../text/index.js';
 import type { LinearModel } from './linear.js';
 import { logits } from './linear.js';
@@ -13,15 +13,13 @@ export interface SgdOptions {
   buckets: number;
   /** L2 strength per example. */
   lambda: number;
-  /** Initial learning rate; decays as eta0 / (1 + eta0 * lambda * t). */
+  /** AdaGrad's base step: feature j moves by eta0 / sqrt(its summed squared gradients). */
   eta0: number;
   maxEpochs: number;
   /** Stop after this many epochs without a better validation log loss. */
   patience: number;
   /** Per-class weight multiplying each example's gradient. */
   classWeights: Float64Array;
-  /** 'adagrad': per-feature adaptive step (rare features move faster), L2 applied when a row is touched. */
-  optimizer: 'sgd' | 'adagrad';
   /** Average the end-of-epoch weights from this epoch on (0: no averaging). */
   averageFrom: number;
   /**
@@ -66,8 +64,8 @@ export function trainSgd(
   const buckets = options.buckets;
   const W = new Float32Array(buckets * C);
   const bias = new Float64Array(C);
-  const adagrad = options.optimizer === 'adagrad';
-  const G = new Float64Array(adagrad ? buckets : 0);
+  // Summed squared gradients per feature (AdaGrad).
+  const G = new Float64Array(buckets);
   const random = mulberry32(options.seed);
   const order = new Int32Array(x.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
@@ -77,8 +75,6 @@ export function trainSgd(
   let decays = new Float64Array(1024);
   const { lambda, eta0 } = options;
   const { indptr, indices, values } = x;
-  let scale = 1;
-  let t = 0;
   let best: { W: Float32Array; bias: Float64Array; epoch: number; loss: number; accuracy: number } | null =
     null;
   const validationLoss: number[] = [];
@@ -97,13 +93,11 @@ export function trainSgd(
       const r = order[o]!;
       const start = indptr[r]!;
       const end = indptr[r + 1]!;
-      const eta = eta0 / (1 + eta0 * lambda * t);
-      t++;
       let max = -Infinity;
       p.fill(0);
       addRowProducts(W, C, indices, values, start, end, p, 0);
       for (let c = 0; c < C; c++) {
-        const z = p[c]! * scale + bias[c]!;
+        const z = p[c]! + bias[c]!;
         p[c] = z;
         if (z > max) max = z;
       }
@@ -116,39 +110,24 @@ export function trainSgd(
       const label = y[r]!;
       const weight = options.classWeights[label]!;
       for (let c = 0; c < C; c++) p[c] = (p[c]! / sum - (c === label ? 1 : 0)) * weight;
-      if (adagrad) {
-        let g2 = 0;
-        for (let c = 0; c < C; c++) g2 += p[c]! * p[c]!;
-        if (steps.length < end - start) {
-          steps = new Float64Array(2 * (end - start));
-          decays = new Float64Array(2 * (end - start));
-        }
-        for (let k = start; k < end; k++) {
-          const x = values[k]!;
-          const j = indices[k]!;
-          const acc = (G[j] = G[j]! + x * x * g2);
-          const stepJ = eta0 / Math.sqrt(acc + 1e-8);
-          steps[k - start] = x * stepJ;
-          decays[k - start] = 1 - Math.min(0.5, stepJ * lambda);
-        }
-        updateRowWeights(W, C, indices, start, end, decays, steps, p);
-        for (let c = 0; c < C; c++) bias[c] = bias[c]! - eta0 * 0.1 * p[c]!;
-        continue;
+      let g2 = 0;
+      for (let c = 0; c < C; c++) g2 += p[c]! * p[c]!;
+      if (steps.length < end - start) {
+        steps = new Float64Array(2 * (end - start));
+        decays = new Float64Array(2 * (end - start));
       }
-      scale *= 1 - eta * lambda;
-      const step = eta / scale;
       for (let k = start; k < end; k++) {
-        const v = values[k]! * step;
-        const w = indices[k]! * C;
-        for (let c = 0; c < C; c++) W[w + c] = W[w + c]! - v * p[c]!;
+        const x = values[k]!;
+        const j = indices[k]!;
+        const acc = (G[j] = G[j]! + x * x * g2);
+        const stepJ = eta0 / Math.sqrt(acc + 1e-8);
+        steps[k - start] = x * stepJ;
+        decays[k - start] = 1 - Math.min(0.5, stepJ * lambda);
       }
-      for (let c = 0; c < C; c++) bias[c] = bias[c]! - eta * p[c]!;
-      if (scale < 1e-6) {
-        for (let i = 0; i < W.length; i++) W[i] = W[i]! * scale;
-        scale = 1;
-      }
+      updateRowWeights(W, C, indices, start, end, decays, steps, p);
+      for (let c = 0; c < C; c++) bias[c] = bias[c]! - eta0 * 0.1 * p[c]!;
     }
-    let model = snapshot(W, scale, bias, C, buckets);
+    let model = snapshot(W, bias, C, buckets);
     if (options.averageFrom > 0 && epoch >= options.averageFrom) {
       // Epoch-level iterate averaging: the mean of the end-of-epoch weights generalises better than
       // the last iterate, and is still one linear model (one ONNX table).
@@ -187,23 +166,15 @@ export function trainSgd(
     };
   }
   return {
-    model: last ?? snapshot(W, scale, bias, C, buckets),
+    model: last ?? snapshot(W, bias, C, buckets),
     epochs: epochsRun,
     validationLoss,
     validationAccuracy,
   };
 }
 
-function snapshot(
-  W: Float32Array,
-  scale: number,
-  bias: Float64Array,
-  classes: number,
-  buckets: number,
-): LinearModel {
-  const weights = new Float32Array(W.length);
-  for (let i = 0; i < W.length; i++) weights[i] = W[i]! * scale;
-  return { classes, buckets, weights, bias: Float32Array.from(bias) };
+function snapshot(W: Float32Array, bias: Float64Array, classes: number, buckets: number): LinearModel {
+  return { classes, buckets, weights: W.slice(), bias: Float32Array.from(bias) };
 }
 
 /** Share of rows whose arg-max logit is the true class. */

@@ -288,7 +288,6 @@ export function trainModel(
     eta0: config.eta0,
     maxEpochs: config.maxEpochs,
     patience: config.patience,
-    optimizer: 'adagrad' as const,
     averageFrom: config.averageFrom,
   };
   let linear: LinearModel;
