@@ -154,9 +154,12 @@ async function runMailroute(
       await model.runRows(rows);
     }
     const coreSeconds = (performance.now() - coreStart) / 1000;
-    const { evaluate } = await import('../src/model/index.js');
-    const y = Int32Array.from(test, (r) => model.labels.indexOf(r.label ?? ''));
-    const result = evaluate(probabilities, y, model.labels);
+    const { evaluate, targetIndices } = await import('../src/model/index.js');
+    const { y, unknownTargets } = targetIndices(
+      test.map((r) => r.label),
+      model.labels,
+    );
+    const result = evaluate(probabilities, y, model.labels, { unknownTargets });
     const row: Row = {
       dataset,
       system: 'mailroute',

@@ -45,7 +45,8 @@ def coverage_at(confidence, correct, target):
 
 
 def macro_f1(truth, pred):
-    labels = sorted(set(truth))
+    # scikit-learn's macro average: every target that occurs in the truth or in the predictions.
+    labels = sorted(set(truth) | set(pred))
     total = 0.0
     for label in labels:
         tp = sum(1 for t, p in zip(truth, pred) if t == label and p == label)

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   DatasetError,
   evaluate,
+  targetIndices,
   loadModel,
   parseJsonl,
   saveModel,
@@ -121,19 +122,23 @@ export const evalCommand: Command = {
     const { records, skipped } = await readRecords(data, true, values['skip-invalid'] === true);
     const model = await loadModel(dir);
     try {
-      const labelIndex = new Map(model.labels.map((l, i) => [l, i]));
-      // A target the model has never seen counts as an error (index -1 is never predicted).
-      const y = Int32Array.from(records, (r) => labelIndex.get(r.label ?? '') ?? -1);
+      // A target the model has never seen counts as an error.
+      const { y, unknownTargets } = targetIndices(
+        records.map((r) => r.label),
+        model.labels,
+      );
       const probabilities = await model.probabilities(records.map((r) => r.mail));
-      const result = evaluate(probabilities, y, model.labels);
-      const unknown = y.filter((v) => v < 0).length;
+      const result = evaluate(probabilities, y, model.labels, { unknownTargets });
       if (values.json) {
-        process.stdout.write(
-          JSON.stringify({ ...result, skipped: skipped.length, unknown_targets: unknown }) + '\n',
-        );
+        process.stdout.write(JSON.stringify({ ...result, skipped: skipped.length }) + '\n');
       } else {
         const lines = [
           `n ${result.n}  accuracy ${fixed(result.accuracy)}  macro-F1 ${fixed(result.macro_f1)}  top-3 ${fixed(result.top3_accuracy)}  ECE ${fixed(result.ece)}`,
+          ...(result.unknown_targets > 0
+            ? [
+                `${result.unknown_targets} mails of ${unknownTargets} targets the model does not know (errors)`,
+              ]
+            : []),
           ...(['0.95', '0.98', '0.99'] as const).map((p) => {
             const point = result.coverage_at_precision[p];
             return `coverage at precision ${p}: ${fixed(point.coverage)} (threshold ${point.threshold === null ? '-' : fixed(point.threshold)})`;

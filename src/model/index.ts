@@ -16,7 +16,7 @@ export { logits, predictProba, softmaxRows } from './linear.js';
 export { trainSvm } from './svm.js';
 export type { SvmOptions } from './svm.js';
 export type { LinearModel } from './linear.js';
-export { coverageAtPrecision, evaluate, expectedCalibrationError } from './metrics.js';
+export { coverageAtPrecision, evaluate, expectedCalibrationError, targetIndices } from './metrics.js';
 export type { CoveragePoint, Evaluation, TargetMetrics } from './metrics.js';
 export { foldTemperature, ModelDirError, readModelDir, saveModel } from './model-dir.js';
 export type { ModelManifest } from './model-dir.js';

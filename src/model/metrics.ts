@@ -17,6 +17,8 @@ export interface CoveragePoint {
 
 export interface Evaluation {
   n: number;
+  /** Mails whose target the model does not know (index -1): each is an error. */
+  unknown_targets: number;
   accuracy: number;
   macro_f1: number;
   top3_accuracy: number;
@@ -29,11 +31,33 @@ export interface Evaluation {
   labels: string[];
 }
 
-/** `probabilities` is [rows * classes]; `y` holds class indices. */
+/** Class indices of `truth` in `labels`: -1 for a target the model does not know. */
+export function targetIndices(
+  truth: readonly (string | null)[],
+  labels: readonly string[],
+): { y: Int32Array; unknownTargets: number } {
+  const index = new Map(labels.map((label, i) => [label, i]));
+  const unknown = new Set<string>();
+  const y = Int32Array.from(truth, (label) => {
+    const i = index.get(label ?? '');
+    if (i === undefined) unknown.add(label ?? '');
+    return i ?? -1;
+  });
+  return { y, unknownTargets: unknown.size };
+}
+
+/**
+ * `probabilities` is [rows * classes]; `y` holds class indices, -1 for a mail whose target the model
+ * does not know (it counts as an error, and is in no row of the confusion matrix). Macro-F1 is
+ * scikit-learn's: the mean F1 over the targets that occur in the truth or in the predictions, plus
+ * a 0 for each of the `unknownTargets` distinct targets behind the -1 rows. A target the model knows
+ * but that neither occurs nor is predicted is left out of the mean (its per-target F1 is 0).
+ */
 export function evaluate(
   probabilities: ArrayLike<number>,
   y: Int32Array,
   labels: readonly string[],
+  options: { unknownTargets?: number } = {},
 ): Evaluation {
   const C = labels.length;
   const n = y.length;
@@ -42,14 +66,23 @@ export function evaluate(
   const correct = new Uint8Array(n);
   let top3 = 0;
   let logLoss = 0;
+  let unknown = 0;
+  // Predictions per target, the unknown-target mails' included (they are false positives too).
+  const predicted = new Int32Array(C);
   for (let r = 0; r < n; r++) {
     const base = r * C;
     const truth = y[r]!;
     let best = 0;
     for (let c = 1; c < C; c++) if (probabilities[base + c]! > probabilities[base + best]!) best = c;
-    confusion[truth]![best]!++;
+    predicted[best]!++;
     confidence[r] = probabilities[base + best]!;
     correct[r] = best === truth ? 1 : 0;
+    if (truth < 0) {
+      unknown++;
+      logLoss -= Math.log(1e-12);
+      continue;
+    }
+    confusion[truth]![best]!++;
     const pTruth = probabilities[base + truth]!;
     let higher = 0;
     for (let c = 0; c < C; c++) if (probabilities[base + c]! > pTruth) higher++;
@@ -58,26 +91,27 @@ export function evaluate(
   }
   const per_target: Record<string, TargetMetrics> = {};
   let f1Sum = 0;
+  let f1Targets = options.unknownTargets ?? (unknown > 0 ? 1 : 0);
   let accurate = 0;
   for (let c = 0; c < C; c++) {
     const tp = confusion[c]![c]!;
     accurate += tp;
-    let predicted = 0;
     let support = 0;
-    for (let k = 0; k < C; k++) {
-      predicted += confusion[k]![c]!;
-      support += confusion[c]![k]!;
-    }
-    const precision = predicted > 0 ? tp / predicted : 0;
+    for (let k = 0; k < C; k++) support += confusion[c]![k]!;
+    const precision = predicted[c]! > 0 ? tp / predicted[c]! : 0;
     const recall = support > 0 ? tp / support : 0;
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
     per_target[labels[c]!] = { precision, recall, f1, support };
-    f1Sum += f1;
+    if (support > 0 || predicted[c]! > 0) {
+      f1Sum += f1;
+      f1Targets++;
+    }
   }
   return {
     n,
+    unknown_targets: unknown,
     accuracy: n > 0 ? accurate / n : 0,
-    macro_f1: C > 0 ? f1Sum / C : 0,
+    macro_f1: f1Targets > 0 ? f1Sum / f1Targets : 0,
     top3_accuracy: n > 0 ? top3 / n : 0,
     ece: expectedCalibrationError(confidence, correct),
     log_loss: n > 0 ? logLoss / n : 0,

@@ -107,6 +107,20 @@ describe('mailroute train / eval / predict', () => {
     expect(predictions[0]!.explanation.towards.length).toBeGreaterThan(0);
   });
 
+  it('evaluates test mails of a target the model does not know as errors', async () => {
+    const lines = readFileSync(join(fixtures, 'test.jsonl'), 'utf8').trim().split('\n').slice(0, 10);
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    lines[0] = JSON.stringify({ ...first, label: 'nonexistent' });
+    const data = join(temp, 'unknown-target.jsonl');
+    writeFileSync(data, lines.join('\n') + '\n');
+    const evaluation = await mailroute(['eval', '--model', modelDir, '--data', data, '--json']);
+    expect(evaluation.stderr).toBe('');
+    expect(evaluation.status).toBe(0);
+    const result = JSON.parse(evaluation.stdout) as { n: number; unknown_targets: number; accuracy: number };
+    expect(result).toMatchObject({ n: 10, unknown_targets: 1 });
+    expect(result.accuracy).toBeLessThanOrEqual(0.9);
+  });
+
   it('stops on a bad line with its line number and reason, or skips and counts it with --skip-invalid', async () => {
     const lines = readFileSync(join(fixtures, 'train.jsonl'), 'utf8').trim().split('\n');
     lines.splice(4, 0, '{"id": "broken", "subject": "x", "body": ');

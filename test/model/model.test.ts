@@ -14,6 +14,7 @@ import {
   pieceWidth,
   saveModel,
   softmaxRows,
+  targetIndices,
   trainModel,
   type MailRecord,
   quantizeInt8,
@@ -341,5 +342,31 @@ describe('evaluation', () => {
     // sorted by confidence: 0.9 right, 0.8 right, 0.6 right, 0.5 wrong
     expect(result.coverage_at_precision['0.99']).toEqual({ coverage: 0.75, threshold: 0.6 });
     expect(result.macro_f1).toBeCloseTo((2 / 3 + 2 / 3 + 1) / 3, 10);
+    expect(result.unknown_targets).toBe(0);
+  });
+
+  it('averages F1 over the targets in the truth or the predictions, as scikit-learn does', () => {
+    // Target c is known to the model but neither occurs nor is predicted: left out of the mean.
+    const p = Float64Array.from([0.9, 0.05, 0.05, 0.1, 0.8, 0.1, 0.6, 0.3, 0.1]);
+    const result = evaluate(p, Int32Array.from([0, 1, 1]), ['a', 'b', 'c']);
+    expect(result.per_target.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+    expect(result.macro_f1).toBeCloseTo((2 / 3 + 2 / 3) / 2, 10);
+  });
+
+  it('counts a mail of a target the model does not know as an error, and that target as F1 0', () => {
+    const p = Float64Array.from([0.9, 0.1, 0.2, 0.8, 0.7, 0.3]);
+    const { y, unknownTargets } = targetIndices(['a', 'b', 'zzz'], ['a', 'b']);
+    expect(Array.from(y)).toEqual([0, 1, -1]);
+    const result = evaluate(p, y, ['a', 'b'], { unknownTargets });
+    expect(result.unknown_targets).toBe(1);
+    expect(result.accuracy).toBeCloseTo(2 / 3, 10);
+    expect(result.top3_accuracy).toBeCloseTo(2 / 3, 10);
+    expect(result.confusion).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    // a: precision 1/2 (the unknown mail went to a), recall 1 -> 2/3; b: 1; zzz: 0.
+    expect(result.per_target.a!.precision).toBe(0.5);
+    expect(result.macro_f1).toBeCloseTo((2 / 3 + 1 + 0) / 3, 10);
   });
 });
