@@ -45,6 +45,8 @@ export function toMailRecord(value: unknown, requireLabel: boolean, fallbackId: 
   const bodyHtml = optionalString(o.bodyHtml, 'bodyHtml');
   const from = optionalString(o.from, 'from');
   const date = optionalString(o.date, 'date');
+  if (date !== null && !Number.isFinite(Date.parse(date)))
+    throw new Error(`field 'date' is not a date: ${JSON.stringify(date.slice(0, 40))}`);
   let to: string | string[] | null;
   if (Array.isArray(o.to)) {
     if (!o.to.every((t) => typeof t === 'string')) throw new Error("field 'to' must hold only strings");

@@ -26,5 +26,5 @@ export { packPadded, packPieces, pieceWidth } from './packing.js';
 export { mulberry32, shuffle } from './random.js';
 export { addRowProducts, updateRowWeights } from './row-products.js';
 export type { PackedRows } from './packing.js';
-export { DEFAULT_TRAIN_CONFIG, defaultBuckets, trainModel } from './train.js';
+export { DEFAULT_TRAIN_CONFIG, defaultBuckets, splitValidation, trainModel } from './train.js';
 export type { TrainConfig, TrainedModel, TrainingReport } from './train.js';

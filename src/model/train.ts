@@ -201,8 +201,11 @@ function dateOf(record: MailRecord): number {
   return Date.parse(value);
 }
 
-/** Validation rows: the newest mails when (almost) every record has a date, else a seeded stratified sample. */
-function splitValidation(
+/**
+ * Validation rows: the newest mails when (almost) every record has a date, else a seeded stratified
+ * sample. In a split by time the few undated mails train: they cannot be said to be newer.
+ */
+export function splitValidation(
   records: readonly MailRecord[],
   y: Int32Array,
   classes: number,
@@ -215,11 +218,14 @@ function splitValidation(
   const times = records.map(dateOf);
   const dated = times.filter((t) => Number.isFinite(t)).length;
   if (dated >= 0.95 * n) {
-    const order = Array.from(all).sort((a, b) => (times[a] ?? 0) - (times[b] ?? 0) || a - b);
-    const cut = Math.round(n * (1 - fraction));
+    const undated = Array.from(all).filter((i) => !Number.isFinite(times[i]));
+    const byTime = Array.from(all)
+      .filter((i) => Number.isFinite(times[i]))
+      .sort((a, b) => times[a]! - times[b]! || a - b);
+    const cut = byTime.length - Math.round(n * fraction);
     return {
-      train: Int32Array.from(order.slice(0, cut)),
-      validation: Int32Array.from(order.slice(cut)),
+      train: Int32Array.from([...byTime.slice(0, cut), ...undated]),
+      validation: Int32Array.from(byTime.slice(cut)),
       kind: 'time',
     };
   }
