@@ -2,7 +2,7 @@
 // softmax regression with early stopping -> refit on all rows -> temperature on held-out rows.
 import { DEFAULT_FEATURIZER_SPEC, Featurizer, featureSource, Idf } from '../text/index.js';
 import type { FeaturizerSpec, SparseRows } from '../text/index.js';
-import { fitTemperature } from './calibrate.js';
+import { crossFittedEce, fitTemperature } from './calibrate.js';
 import type { MailRecord } from './dataset.js';
 import { decodeHalf, encodeHalf } from './float16.js';
 import { logits, softmaxRows, type LinearModel } from './linear.js';
@@ -125,8 +125,13 @@ export interface TrainingReport {
     /** Targets the refit thread trained while it would otherwise have waited (the rest: main thread). */
     targetsOnRefitThread: number;
   } | null;
-  /** Validation metrics of the model trained without the validation rows, after temperature scaling. */
-  validation: (Evaluation & { ece_before_temperature: number }) | null;
+  /**
+   * Validation metrics of the model trained without the validation rows (the epochs, step size, SVM
+   * share and weight type were chosen on these rows too), after temperature scaling. `ece` is at the
+   * temperature fitted on these same rows (in-sample); `ece_held_out` fits it on one half and measures
+   * the other (calibrate.ts, crossFittedEce): the one to quote.
+   */
+  validation: (Evaluation & { ece_before_temperature: number; ece_held_out: number }) | null;
   /** Where the refit on all rows ran (null: no refit). */
   refit: 'refit thread' | 'stalled thread, refit here' | 'after the validation run' | null;
   /** Validation accuracy of float32 weights minus that of int8 and float16 rounded ones. */
@@ -409,7 +414,11 @@ export function trainModel(
       temperature = fitTemperature(z, yVal, C);
       const before = evaluate(softmaxRows(Float64Array.from(z), C, 1), yVal, labels);
       const after = evaluate(softmaxRows(Float64Array.from(z), C, temperature), yVal, labels);
-      validation = { ...after, ece_before_temperature: before.ece };
+      validation = {
+        ...after,
+        ece_before_temperature: before.ece,
+        ece_held_out: crossFittedEce(z, yVal, C),
+      };
       const chosenType = chooseWeightType(validationModel, xVal, yVal, accuracyOf(z, yVal, C));
       weightAccuracyDelta = chosenType.delta;
       if (config.weightType === 'auto') weightType = chosenType.type;
