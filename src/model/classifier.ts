@@ -1,6 +1,13 @@
 // Serving: a loaded model version behind the small `Classifier` port used by routing.
 // Micro-batched (32 mails per ONNX run); explanations come from the same weights the graph holds.
-import { Featurizer, featureSource, type MailInput, type SparseRows, type Idf } from '../text/index.js';
+import {
+  Featurizer,
+  featureSource,
+  maskFeatureName,
+  type MailInput,
+  type SparseRows,
+  type Idf,
+} from '../text/index.js';
 import type { LinearModel } from './linear.js';
 import { logits, softmaxRows } from './linear.js';
 import { readModelDir, type ModelManifest } from './model-dir.js';
@@ -14,7 +21,10 @@ export interface ScoredTarget {
 }
 
 export interface FeatureContribution {
-  /** Readable form: a word, "w1 w2", "subject:word", "from:addr", "domain:x.dk", "attachment:pdf", "chars:_byg". */
+  /**
+   * Readable form, PII-masked: a word, "w1 w2", "subject:word", "from:[email]", "to:[email]",
+   * "domain:x.dk", "attachment:pdf", or "chars:word" for the character n-grams of one word together.
+   */
   feature: string;
   weight: number;
 }
@@ -154,24 +164,49 @@ export class LoadedModel implements Classifier {
     return predictions;
   }
 
-  /** Contribution of feature j: value_j * (W[j, target] - W[j, runner-up]). */
+  /**
+   * Contribution of feature j: value_j * (W[j, target] - W[j, runner-up]). A character n-gram bucket's
+   * contribution goes to the words whose n-grams it counts, in proportion to what each word added to its
+   * count, and is listed per word ("chars:word"): the overlapping n-grams of one word say one thing.
+   * Features with the same readable name are summed, so all entries still add up to the margin.
+   */
   private explain(rows: SparseRows, r: number, target: number, runnerUp: number, count: number): Explanation {
     const C = this.labels.length;
     const names = rows.names?.[r];
-    const contributions: FeatureContribution[] = [];
+    const charWords = rows.charWords?.[r];
+    const byName = new Map<string, number>();
+    const add = (feature: string, weight: number): void => {
+      byName.set(feature, (byName.get(feature) ?? 0) + weight);
+    };
     for (let k = rows.indptr[r]!; k < rows.indptr[r + 1]!; k++) {
       const j = rows.indices[k]!;
       const weight =
         rows.values[k]! * (this.weights.weights[j * C + target]! - this.weights.weights[j * C + runnerUp]!);
-      if (weight !== 0) contributions.push({ feature: names?.get(j) ?? `#${j}`, weight });
+      if (weight === 0) continue;
+      const words = charWords?.get(j);
+      if (words) {
+        let total = 0;
+        for (const n of words.values()) total += n;
+        for (const [word, n] of words) add(`chars:${word}`, (weight * n) / total);
+      } else {
+        add(names?.get(j) ?? `#${j}`, weight);
+      }
     }
+    const contributions = [...byName]
+      .filter(([, weight]) => weight !== 0)
+      .map(([feature, weight]) => ({ feature, weight }));
     contributions.sort((a, b) => b.weight - a.weight || (a.feature < b.feature ? -1 : 1));
-    const towards = contributions.filter((c) => c.weight > 0).slice(0, count);
+    // Every name that leaves the model is masked here, whatever the featurizer named it: explanations
+    // are stored with the decision and shown to caseworkers. Only the listed ones, so it costs little.
+    const towards = contributions
+      .filter((c) => c.weight > 0)
+      .slice(0, count)
+      .map((c) => ({ feature: maskFeatureName(c.feature), weight: c.weight }));
     const away = contributions
       .filter((c) => c.weight < 0)
       .reverse()
       .slice(0, count)
-      .map((c) => ({ feature: c.feature, weight: -c.weight }));
+      .map((c) => ({ feature: maskFeatureName(c.feature), weight: -c.weight }));
     return {
       target: this.labels[target]!,
       towards,

@@ -130,6 +130,20 @@ export interface SparseRows {
   indices: Int32Array;
   values: Float32Array;
   names?: Map<number, string>[];
+  /**
+   * With names: for each character n-gram bucket of row r, the words whose n-grams it counts and how
+   * much each word added to its count (the bucket's whole count is the sum), so that an explanation
+   * can give a bucket's contribution back to the words it came from.
+   */
+  charWords?: Map<number, Map<string, number>>[];
+}
+
+/**
+ * A readable feature name as it may be shown to people: PII-masked like the mail text ("from:[email]"),
+ * the mask tokens folded to lower case as the tokenizer folds them in text.
+ */
+export function maskFeatureName(name: string): string {
+  return foldText(maskPii(name).text);
 }
 
 // Seeds separate the feature groups inside one hash space.
@@ -163,6 +177,7 @@ export class Featurizer {
   private outIndices = new Int32Array(1 << 14);
   private outValues = new Float32Array(1 << 14);
   private names: Map<number, string> | null = null;
+  private charWords: Map<number, Map<string, number>> | null = null;
   private readonly cache: WordCache;
   // Distinct words of one chars() call: `seen[id] === stamp` marks a word counted `wordCounts[id]` times.
   private seen = new Int32Array(4096);
@@ -189,17 +204,21 @@ export class Featurizer {
   count(sources: readonly FeatureSource[], options: { names?: boolean } = {}): SparseRows {
     const indptr = new Int32Array(sources.length + 1);
     const names: Map<number, string>[] | undefined = options.names ? [] : undefined;
+    const charWords: Map<number, Map<string, number>>[] | undefined = options.names ? [] : undefined;
     let nnz = 0;
     for (let r = 0; r < sources.length; r++) {
       const source = sources[r];
       if (source === undefined) continue;
       this.names = names ? new Map() : null;
+      this.charWords = charWords ? new Map() : null;
       this.countOne(source);
       nnz = this.drain(nnz);
       indptr[r + 1] = nnz;
       if (names && this.names) names.push(this.names);
+      if (charWords && this.charWords) charWords.push(this.charWords);
     }
     this.names = null;
+    this.charWords = null;
     const out: SparseRows = {
       rows: sources.length,
       indptr,
@@ -207,6 +226,7 @@ export class Featurizer {
       values: this.outValues.slice(0, nnz),
     };
     if (names) out.names = names;
+    if (charWords) out.charWords = charWords;
     return out;
   }
 
@@ -334,7 +354,8 @@ export class Featurizer {
     if (spec.sender) {
       if (source.fromAddress) {
         const address = source.fromAddress.toLowerCase();
-        this.addNamed(murmurString(address, SEED.from), () => `from:${address}`);
+        // The address is hashed as it is (the sender is a routing signal); only its name is masked.
+        this.addNamed(murmurString(address, SEED.from), () => maskFeatureName(`from:${address}`));
       }
       if (source.fromDomain) {
         // Every parent domain too, so a new sub-domain of a known organisation still counts.
@@ -348,7 +369,7 @@ export class Featurizer {
     if (spec.recipients) {
       for (const to of source.toAddresses.slice(0, 20)) {
         const address = to.toLowerCase();
-        this.addNamed(murmurString(address, SEED.to), () => `to:${address}`);
+        this.addNamed(murmurString(address, SEED.to), () => maskFeatureName(`to:${address}`));
       }
     }
     if (spec.attachments) {
@@ -412,7 +433,7 @@ export class Featurizer {
       const count = wordCounts[id]!;
       const start = starts[id]!;
       const end = starts[id + 1]!;
-      if (this.names) {
+      if (this.names && this.charWords) {
         const token = this.cache.word(id);
         const padded = ` ${token} `;
         const { min, max } = this.spec.charNgrams ?? { min: 0, max: -1 };
@@ -422,6 +443,9 @@ export class Featurizer {
             const b = pool[k++]!;
             if (!this.names.has(b))
               this.names.set(b, `chars:${padded.slice(s, s + size).replace(/ /g, '_')}`);
+            let words = this.charWords.get(b);
+            if (!words) this.charWords.set(b, (words = new Map<string, number>()));
+            words.set(token, (words.get(token) ?? 0) + count);
             this.addBucket(b, count);
           }
         }
