@@ -78,6 +78,26 @@ export function toMailRecord(value: unknown, requireLabel: boolean, fallbackId: 
   return { id, mail, label, date };
 }
 
+/**
+ * Line number `line` of a JSONL file as a mail record; null for an empty line. A bad line throws a
+ * DatasetError with the line number and the reason.
+ */
+export function parseJsonlLine(text: string, line: number, requireLabel: boolean): MailRecord | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  try {
+    return toMailRecord(JSON.parse(trimmed), requireLabel, `line-${line}`);
+  } catch (error) {
+    const reason =
+      error instanceof SyntaxError
+        ? `invalid JSON (${error.message})`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    throw new DatasetError(line, reason, { cause: error });
+  }
+}
+
 /** Parses JSONL text. Empty lines are ignored. */
 export function parseJsonl(
   text: string,
@@ -87,24 +107,13 @@ export function parseJsonl(
   const skipped: { line: number; reason: string }[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    let reason: string;
-    let cause: unknown;
     try {
-      records.push(toMailRecord(JSON.parse(line), options.requireLabel, `line-${i + 1}`));
-      continue;
+      const record = parseJsonlLine(lines[i]!, i + 1, options.requireLabel);
+      if (record !== null) records.push(record);
     } catch (error) {
-      cause = error;
-      reason =
-        error instanceof SyntaxError
-          ? `invalid JSON (${error.message})`
-          : error instanceof Error
-            ? error.message
-            : String(error);
+      if (!(error instanceof DatasetError) || !options.skipInvalid) throw error;
+      skipped.push({ line: error.line, reason: error.reason });
     }
-    if (!options.skipInvalid) throw new DatasetError(i + 1, reason, { cause });
-    skipped.push({ line: i + 1, reason });
   }
   return { records, skipped };
 }

@@ -8,7 +8,7 @@ export type {
   PredictOptions,
   ScoredTarget,
 } from './classifier.js';
-export { DatasetError, parseJsonl, toMailRecord } from './dataset.js';
+export { DatasetError, parseJsonl, parseJsonlLine, toMailRecord } from './dataset.js';
 export type { MailRecord, ParseResult } from './dataset.js';
 export { fitTemperature } from './calibrate.js';
 export { blendModels, logitScale } from './blend.js';

@@ -30,9 +30,24 @@ export interface ModelManifest {
   };
   /** Already folded into model.onnx; recorded for the report. */
   temperature: number;
-  training: Omit<TrainingReport, 'validation'> & { config: TrainConfig };
+  training: Omit<TrainingReport, 'validation' | 'counts'> & {
+    counts: TrainingReport['counts'] & Partial<SkippedLines>;
+    config: TrainConfig;
+  };
   metrics: { validation: TrainingReport['validation'] };
 }
+
+/**
+ * Training lines skipped as invalid (--skip-invalid): how many, and the numbers of the first 20 (not
+ * the reasons: a JSON error quotes the line, and the manifest keeps no mail content). Manifests
+ * written before they were recorded lack them.
+ */
+export interface SkippedLines {
+  skipped: number;
+  skippedLines: number[];
+}
+
+const RECORDED_SKIPPED_LINES = 20;
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -43,7 +58,13 @@ export function foldTemperature(model: LinearModel, temperature: number): Linear
   return { ...model, weights, bias: model.bias.map((b) => b / temperature) };
 }
 
-export async function saveModel(dir: string, trained: TrainedModel): Promise<ModelManifest> {
+/** `skipped`: the training data's lines skipped as invalid (`parseJsonl`'s), recorded with the counts. */
+export async function saveModel(
+  dir: string,
+  trained: TrainedModel,
+  options: { skipped?: readonly { line: number; reason: string }[] } = {},
+): Promise<ModelManifest> {
+  const skipped = options.skipped ?? [];
   const specHash = featurizerSpecHash(trained.spec);
   const onnxBytes = buildOnnx(foldTemperature(trained.linear, trained.temperature), trained.weightType, {
     labels: JSON.stringify(trained.labels),
@@ -75,7 +96,15 @@ export async function saveModel(dir: string, trained: TrainedModel): Promise<Mod
       },
     },
     temperature: trained.temperature,
-    training: { ...training, config: trained.config },
+    training: {
+      ...training,
+      counts: {
+        ...training.counts,
+        skipped: skipped.length,
+        skippedLines: skipped.slice(0, RECORDED_SKIPPED_LINES).map((s) => s.line),
+      },
+      config: trained.config,
+    },
     metrics: { validation },
   };
   await mkdir(dir, { recursive: true });

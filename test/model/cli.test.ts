@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 
@@ -9,8 +10,19 @@ const fixtures = join(root, 'test', 'fixtures', 'model');
 const temp = mkdtempSync(join(tmpdir(), 'mailroute-cli-test-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
 // In-process through the real dispatcher (spawning tsx per call is too slow on a shared 2-core box).
-async function mailroute(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+// `stdin`, when given, stands in for process.stdin; `outputLine(n)` waits for the n-th stdout line
+// while the command still runs.
+function startMailroute(
+  args: string[],
+  stdin?: PassThrough,
+): { done: Promise<Run>; outputLine(n: number): Promise<string> } {
   const out: string[] = [];
   const err: string[] = [];
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -21,14 +33,43 @@ async function mailroute(args: string[]): Promise<{ status: number; stdout: stri
     err.push(String(chunk));
     return true;
   });
-  try {
-    const status = await runCli(args);
-    return { status, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const realStdin = Object.getOwnPropertyDescriptor(process, 'stdin');
+  if (stdin) Object.defineProperty(process, 'stdin', { value: stdin, configurable: true });
+  const done = runCli(args)
+    .then((status) => ({ status, stdout: out.join(''), stderr: err.join('') }))
+    .finally(() => {
+      stdout.mockRestore();
+      stderr.mockRestore();
+      if (stdin && realStdin) Object.defineProperty(process, 'stdin', realStdin);
+    });
+  const outputLine = (n: number) =>
+    vi.waitFor(
+      () => {
+        const line = out.join('').split('\n').slice(0, -1)[n - 1];
+        if (line === undefined) throw new Error(`no stdout line ${n} yet; stderr: ${err.join('')}`);
+        return line;
+      },
+      { timeout: 10_000, interval: 10 },
+    );
+  return { done, outputLine };
 }
+
+const mailroute = (args: string[], stdin?: PassThrough): Promise<Run> => startMailroute(args, stdin).done;
+
+/** The first `n` test fixture mails, without sender, recipients and date (all may be null). */
+function mailsWithNulls(n: number): Record<string, unknown>[] {
+  return readFileSync(join(fixtures, 'test.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, n)
+    .map((l) => ({ ...(JSON.parse(l) as Record<string, unknown>), from: null, to: null, date: null }));
+}
+
+const idsOf = (stdout: string): string[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { id: string }).id);
 
 describe('mailroute train / eval / predict', () => {
   const modelDir = join(temp, 'model');
@@ -48,6 +89,10 @@ describe('mailroute train / eval / predict', () => {
     expect(train.stderr).toBe('');
     expect(train.status).toBe(0);
     expect(JSON.parse(train.stdout)).toMatchObject({ labels: 4, skipped: 0 });
+    const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as {
+      training: { counts: Record<string, unknown> };
+    };
+    expect(manifest.training.counts).toMatchObject({ skipped: 0, skippedLines: [] });
 
     const evaluation = await mailroute([
       'eval',
@@ -144,8 +189,117 @@ describe('mailroute train / eval / predict', () => {
     ]);
     expect(skipped.status).toBe(0);
     expect(JSON.parse(skipped.stdout)).toMatchObject({ skipped: 2, train: expect.any(Number) as number });
-    expect(skipped.stderr).toMatch(/skipped 2 invalid line\(s\); first: line 5/);
+    expect(skipped.stderr).toMatch(
+      /skipped 2 invalid line\(s\); first: line 5: invalid JSON .*; lines 5, 10\n/,
+    );
+    const manifest = JSON.parse(readFileSync(join(temp, 'skipped', 'manifest.json'), 'utf8')) as {
+      training: { counts: Record<string, unknown> };
+    };
+    expect(manifest.training.counts).toMatchObject({ skipped: 2, skippedLines: [5, 10] });
   });
+
+  it('lists the first 20 skipped line numbers on stderr and counts the rest', async () => {
+    const lines = readFileSync(join(fixtures, 'test.jsonl'), 'utf8').trim().split('\n').slice(0, 5);
+    const data = join(temp, 'many-bad.jsonl');
+    writeFileSync(data, [...lines, ...Array.from({ length: 25 }, () => '{"id": 1')].join('\n') + '\n');
+    const evaluation = await mailroute([
+      'eval',
+      '--model',
+      modelDir,
+      '--data',
+      data,
+      '--json',
+      '--skip-invalid',
+    ]);
+    expect(evaluation.status).toBe(0);
+    expect(JSON.parse(evaluation.stdout)).toMatchObject({ n: 5, skipped: 25 });
+    const listed = Array.from({ length: 20 }, (_, i) => i + 6).join(', ');
+    expect(evaluation.stderr).toContain(`skipped 25 invalid line(s); first: line 6: invalid JSON`);
+    expect(evaluation.stderr).toContain(`; lines ${listed} and 5 more\n`);
+  });
+
+  it('predict answers each mail on stdin before the next is written, and before the input ends', async () => {
+    const mails = mailsWithNulls(3);
+    const stdin = new PassThrough();
+    const run = startMailroute(['predict', '--model', modelDir], stdin);
+    try {
+      for (const [i, mail] of mails.entries()) {
+        stdin.write(JSON.stringify(mail) + '\n');
+        const line = JSON.parse(await run.outputLine(i + 1)) as { id: string; top: unknown[] };
+        expect(line.id).toBe(mail.id);
+        expect(line.top).toHaveLength(3);
+      }
+    } finally {
+      stdin.end();
+      await run.done;
+    }
+    const result = await run.done;
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(idsOf(result.stdout)).toEqual(mails.map((m) => m.id));
+  });
+
+  it('predict reads more than a batch from stdin in order, skipping and counting bad lines with --skip-invalid', async () => {
+    const mails = mailsWithNulls(40);
+    const lines = mails.map((m) => JSON.stringify(m));
+    lines.splice(4, 0, '{"id": "broken", "subject": ');
+    lines.splice(11, 0, '', '{"id": "numeric-from", "subject": "x", "from": 7}');
+    const stdin = new PassThrough();
+    stdin.end(lines.join('\n'));
+    const result = await mailroute(['predict', '--model', modelDir, '--skip-invalid'], stdin);
+    expect(result.status).toBe(0);
+    expect(idsOf(result.stdout)).toEqual(mails.map((m) => m.id));
+    expect(result.stderr).toMatch(
+      /^stdin: skipped 2 invalid line\(s\); first: line 5: invalid JSON .*; lines 5, 13\n$/,
+    );
+  });
+
+  it('predict stops at a bad line on stdin with its line number, after answering the mails before it', async () => {
+    const lines = mailsWithNulls(3).map((m) => JSON.stringify(m));
+    lines.splice(2, 0, '{"id": "numeric-from", "subject": "x", "from": 7}');
+    const stdin = new PassThrough();
+    stdin.end(lines.join('\n') + '\n');
+    const result = await mailroute(['predict', '--model', modelDir], stdin);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/stdin: line 3: field 'from' must be a string or null/);
+    expect(idsOf(result.stdout)).toEqual(['fixture-8-0', 'fixture-8-1']);
+  });
+
+  it.each(['--seed=', '--seed=abc', '--seed=1.5', '--seed=1e3', '--seed=-1'])(
+    'rejects %s as a usage error naming --seed',
+    async (seed) => {
+      const result = await mailroute([
+        'train',
+        '--data',
+        join(temp, 'absent.jsonl'),
+        '--out',
+        join(temp, 'x'),
+        seed,
+      ]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(
+        `--seed: expected a whole number from 0 to 4294967295, got '${seed.slice(7)}'`,
+      );
+    },
+  );
+
+  it.each(['--buckets=', '--buckets=4096.0', '--buckets=8', '--buckets=1000'])(
+    'rejects %s as a usage error naming --buckets',
+    async (buckets) => {
+      const result = await mailroute([
+        'train',
+        '--data',
+        join(temp, 'absent.jsonl'),
+        '--out',
+        join(temp, 'x'),
+        buckets,
+      ]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        /--buckets: expected a (whole number from 16 to 1073741824|power of two), got/,
+      );
+    },
+  );
 
   it('rejects a missing --data as a usage error', async () => {
     const result = await mailroute(['train', '--out', join(temp, 'x')]);
