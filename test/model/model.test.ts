@@ -23,6 +23,7 @@ import {
   dequantizeInt8,
 } from '../../src/model/index.js';
 import { Featurizer, featureSource, Idf, type MailInput, type SparseRows } from '../../src/text/index.js';
+import { noisyMail } from '../support/noisy-mail.js';
 import onnxProto from 'onnx-proto';
 import {
   FIXTURE_MODEL_DIR,
@@ -31,16 +32,6 @@ import {
   REGENERATE_COMMAND,
   trainFixtureModel,
 } from '../fixtures/model/fixture-model.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'model');
 const fixtureModel = join(import.meta.dirname, '..', '..', 'models', 'fixture-tiny');
@@ -404,26 +395,7 @@ describe('training', () => {
   it('temperature scaling lowers the expected calibration error on held-out mail', () => {
     // Noisy synthetic mail (seeded): the raw model, trained long without validation, is over-confident.
     // T is fitted on one held-out set and ECE measured on another.
-    const random = mulberry32(2024);
-    const topics = ['byg', 'park', 'skat', 'pas'].map((t) =>
-      Array.from({ length: 12 }, (_, k) => `${t}ord${k}`),
-    );
-    const shared = Array.from({ length: 60 }, (_, k) => `fælles${k}`);
-    const records = (n: number, prefix: string): MailRecord[] =>
-      Array.from({ length: n }, (_, i) => {
-        const c = i % 4;
-        const words = Array.from({ length: 10 }, () => {
-          const r = random();
-          const topic = topics[r < 0.2 ? c : Math.floor(random() * 4)]!;
-          return r < 0.45 ? topic[Math.floor(random() * 12)]! : shared[Math.floor(random() * 60)]!;
-        });
-        return {
-          id: `${prefix}${i}`,
-          mail: { subject: null, body: words.join(' '), from: null, to: null },
-          label: ['byg', 'park', 'skat', 'pas'][c]!,
-          date: null,
-        };
-      });
+    const records = noisyMail(2024);
     const trained = trainModel(records(400, 't'), {
       seed: 9,
       featurizer: { buckets: 4096, charNgrams: null },
