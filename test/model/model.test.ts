@@ -110,6 +110,18 @@ describe('fixture model', () => {
     );
   };
 
+  /** `model` serves the current fixture's golden top targets and probabilities. */
+  const expectServesGolden = async (
+    model: Awaited<ReturnType<typeof loadModel>>,
+    golden: ReturnType<typeof readGolden>,
+  ): Promise<void> => {
+    const predictions = await goldenPredictions(model);
+    expect(predictions.map((p) => p.id)).toEqual(golden.predictions.map((p) => p.id));
+    predictions.forEach((p, i) =>
+      expectGoldenTop(p.top, golden.predictions[i]!.top, `${p.id} (if intended: ${REGENERATE_COMMAND})`),
+    );
+  };
+
   it('reproduces its golden outputs through onnxruntime: the legacy fixture (float16, one padded row per mail)', async () => {
     const golden = JSON.parse(readFileSync(join(fixtures, 'golden.json'), 'utf8')) as {
       version: string;
@@ -140,11 +152,7 @@ describe('fixture model', () => {
         readFileSync(join(FIXTURE_MODEL_DIR, 'model.onnx')),
       ).graph;
       expect(graph?.input?.some((input) => input.name === PIECES_INPUT)).toBe(true);
-      const predictions = await goldenPredictions(model);
-      expect(predictions.map((p) => p.id)).toEqual(golden.predictions.map((p) => p.id));
-      predictions.forEach((p, i) =>
-        expectGoldenTop(p.top, golden.predictions[i]!.top, `${p.id} (if intended: ${REGENERATE_COMMAND})`),
-      );
+      await expectServesGolden(model, golden);
     } finally {
       await model.dispose();
     }
@@ -155,14 +163,9 @@ describe('fixture model', () => {
     // export (and training) still write a model that serves the same.
     const dir = join(temp, 'fixture-again');
     await saveModel(dir, trainFixtureModel());
-    const golden = readGolden();
     const model = await loadModel(dir);
     try {
-      const predictions = await goldenPredictions(model);
-      expect(predictions.map((p) => p.id)).toEqual(golden.predictions.map((p) => p.id));
-      predictions.forEach((p, i) =>
-        expectGoldenTop(p.top, golden.predictions[i]!.top, `${p.id} (if intended: ${REGENERATE_COMMAND})`),
-      );
+      await expectServesGolden(model, readGolden());
     } finally {
       await model.dispose();
     }
