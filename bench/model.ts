@@ -66,6 +66,9 @@ interface Row {
   peak_rss_mb: number | null;
   missing?: string;
   ece?: number;
+  /** sklearn-logreg only: lbfgs's iterations, and its cap (equal: it stopped without converging). */
+  iterations?: number;
+  max_iterations?: number;
   /** mailroute only: the --featurizer and --training overrides it was trained with. */
   featurizer?: Partial<FeaturizerSpec>;
   training?: Partial<TrainConfig>;
@@ -230,6 +233,8 @@ function toRow(dataset: string, system: string, o: Record<string, unknown>): Row
   if (typeof o.missing === 'string') row.missing = o.missing;
   if (num(o.predict_core_per_s) !== null) row.predict_core_per_s = num(o.predict_core_per_s);
   if (num(o.ece) !== null) row.ece = num(o.ece) as number;
+  if (num(o.iterations) !== null) row.iterations = num(o.iterations) as number;
+  if (num(o.max_iterations) !== null) row.max_iterations = num(o.max_iterations) as number;
   if (typeof o.featurizer === 'object' && o.featurizer !== null) row.featurizer = o.featurizer;
   if (typeof o.training === 'object' && o.training !== null) row.training = o.training;
   return row;

@@ -59,9 +59,10 @@ def macro_f1(truth, pred):
     return total / len(labels)
 
 
-def report(truth, pred, confidence, train_s, train_cpu_s, predict_s, model_bytes, peak_rss_mb):
+def report(truth, pred, confidence, train_s, train_cpu_s, predict_s, model_bytes, peak_rss_mb, **extra):
     correct = [1 if t == p else 0 for t, p in zip(truth, pred)]
     print(json.dumps({
+        **extra,
         "accuracy": sum(correct) / len(truth),
         "macro_f1": macro_f1(truth, pred),
         "coverage_098": coverage_at(confidence, correct, 0.98),
@@ -115,7 +116,9 @@ def run_sklearn(kind):
     for _, vectorizer in features.transformer_list:
         vectorizer.stop_words_ = None
     model_bytes = len(pickle.dumps(pipe))
-    report(test_y, pred, confidence, train_s, train_cpu_s, predict_s, model_bytes, peak)
+    # Logistic regression stops at max_iter=100 whether or not lbfgs has converged: say which.
+    extra = {} if kind == "linearsvc" else {"iterations": int(clf.n_iter_.max()), "max_iterations": clf.max_iter}
+    report(test_y, pred, confidence, train_s, train_cpu_s, predict_s, model_bytes, peak, **extra)
 
 
 def clean(text):
