@@ -68,20 +68,34 @@ function textOf(nodes: readonly DomNode[], out: string[] = [], budget = { left: 
   return out;
 }
 
-/** The domain a link points to (Outlook Safe Links unwrapped), without "www.", or '' for non-web links. */
-export function linkDomain(href: string): string {
+function webUrl(href: string): URL | null {
   let url: URL;
   try {
     url = new URL(href.trim());
   } catch {
-    return '';
+    return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
-  if (/(?:^|\.)safelinks\.protection\.outlook\.com$/iu.test(url.hostname)) {
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+}
+
+const SAFE_LINKS_HOST = /(?:^|\.)safelinks\.protection\.outlook\.com$/u;
+/**
+ * A link forwarded between Microsoft 365 tenants is wrapped once per tenant; deeper nesting is made
+ * up, and unwrapping it costs a parse of the whole href per level.
+ */
+const MAX_SAFE_LINKS_UNWRAP = 3;
+
+/** The domain a link points to (Outlook Safe Links unwrapped), without "www.", or '' for non-web links. */
+export function linkDomain(href: string): string {
+  let url = webUrl(href);
+  // The parsed host name, not the href: the URL parser maps "。", "．" and "%EF%BC%8E" to ".".
+  for (let level = 0; url !== null && level < MAX_SAFE_LINKS_UNWRAP; level++) {
+    if (!SAFE_LINKS_HOST.test(url.hostname)) break;
     const inner = url.searchParams.get('url');
-    if (inner !== null && !/safelinks\.protection\.outlook\.com/iu.test(inner)) return linkDomain(inner);
+    if (inner === null) break;
+    url = webUrl(inner);
   }
-  return url.hostname.toLowerCase().replace(/^www\./u, '');
+  return url === null ? '' : url.hostname.toLowerCase().replace(/^www\./u, '');
 }
 
 // Links become their text plus the domain they point to ("Læs mere (kk.dk)"): the words are what a
@@ -113,16 +127,98 @@ function markerBlock(marker: string): FormatCallback {
   };
 }
 
+const plainBlock: FormatCallback = (elem, walk, builder, options) => {
+  builder.openBlock({ leadingLineBreaks: options.leadingLineBreaks ?? 1 });
+  walk(elem.children, builder);
+  builder.closeBlock({ trailingLineBreaks: options.trailingLineBreaks ?? 1 });
+};
+
+/**
+ * html-to-text re-prefixes ("> ") or re-indents every line of a blockquote or list once per level it
+ * is nested in, which costs depth times size. Deeper levels than this are laid out as plain blocks:
+ * their lines keep the prefixes and indents of the levels above.
+ */
+const MAX_PREFIXED_NESTING = 8;
+
+/** How deeply the element being formatted is nested in elements of its kind (conversion is synchronous). */
+interface Nesting {
+  depth: number;
+}
+const quoteNesting: Nesting = { depth: 0 };
+const listNesting: Nesting = { depth: 0 };
+
+/** html-to-text's own formatter `builtIn` down to MAX_PREFIXED_NESTING levels of `nesting`, a plain block below. */
+function nestingCapped(nesting: Nesting, builtIn: string): FormatCallback {
+  return (elem, walk, builder, options) => {
+    const format =
+      (nesting.depth < MAX_PREFIXED_NESTING ? builder.options.formatters[builtIn] : undefined) ?? plainBlock;
+    nesting.depth++;
+    try {
+      format(elem, walk, builder, options);
+    } finally {
+      nesting.depth--;
+    }
+  };
+}
+
+// In a list html-to-text lays out, the list formatter makes each item's line and the item's content
+// is inline; in a list laid out as a plain block, each item is a line of its own.
+const formatListItem: FormatCallback = (elem, walk, builder, options) => {
+  if (listNesting.depth > MAX_PREFIXED_NESTING) plainBlock(elem, walk, builder, options);
+  else walk(elem.children, builder);
+};
+
+const MAX_ROMAN = 3_999;
+const orderedList = nestingCapped(listNesting, 'orderedList');
+// html-to-text writes Roman numerals up to 3999 only and throws on five-digit ones: an <ol type="i">
+// whose numbers (from `start`) leave that range is numbered in decimal.
+const formatOrderedList: FormatCallback = (elem, walk, builder, options) => {
+  const type = attribute(elem, 'type');
+  let list = elem;
+  if (type === 'i' || type === 'I') {
+    const first = Number(attribute(elem, 'start') || '1');
+    const items = elem.children.filter((child) => child.name === 'li').length;
+    if (!Number.isInteger(first) || first < 1 || first + items - 1 > MAX_ROMAN) {
+      const attribs: unknown = elem.attribs;
+      list = { ...elem, attribs: { ...(typeof attribs === 'object' ? attribs : {}), type: '1' } };
+    }
+  }
+  orderedList(list, walk, builder, options);
+};
+
+/** Formatters and selectors both conversions use so that deep or odd lists and blockquotes stay cheap. */
+const NESTING_FORMATTERS: Record<string, FormatCallback> = {
+  mailrouteBlockquote: nestingCapped(quoteNesting, 'blockquote'),
+  mailrouteUnorderedList: nestingCapped(listNesting, 'unorderedList'),
+  mailrouteOrderedList: formatOrderedList,
+  mailrouteListItem: formatListItem,
+};
+const NESTING_SELECTORS = [
+  { selector: 'blockquote', format: 'mailrouteBlockquote' },
+  { selector: 'ul', format: 'mailrouteUnorderedList' },
+  { selector: 'ol', format: 'mailrouteOrderedList' },
+  { selector: 'li', format: 'mailrouteListItem' },
+];
+
+/**
+ * What html-to-text writes where it stops descending (limits.maxDepth): text deeper than that would
+ * be left out without a trace, so a conversion that contains it is not used.
+ */
+const DEPTH_CUT = '\uE000D';
+const LIMITS = { maxInputLength: MAX_HTML_CHARS + 1, maxDepth: MAX_HTML_DEPTH + 50, ellipsis: DEPTH_CUT };
+
 const block = { leadingLineBreaks: 1, trailingLineBreaks: 1 };
 const HTML_OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
   formatters: {
+    ...NESTING_FORMATTERS,
     mailrouteLink: formatLink,
     mailrouteCell: formatCell,
     mailrouteQuote: markerBlock(QUOTE_MARKER),
     mailrouteSignature: markerBlock(SIGNATURE_MARKER),
   },
   selectors: [
+    ...NESTING_SELECTORS,
     { selector: 'a', format: 'mailrouteLink' },
     { selector: 'img', format: 'skip' },
     { selector: 'head', format: 'skip' },
@@ -146,17 +242,29 @@ const HTML_OPTIONS: HtmlToTextOptions = {
     { selector: 'div#Signature', format: 'mailrouteSignature' },
     { selector: 'div.moz-signature', format: 'mailrouteSignature' },
   ],
-  limits: { maxInputLength: MAX_HTML_CHARS + 1, maxDepth: MAX_HTML_DEPTH + 50, ellipsis: '' },
+  limits: LIMITS,
+};
+
+// html-to-text's own layout (links as "text [url]", tables in columns, headings in capitals), as the
+// Graph adapter has always turned HTML bodies into text; only images are dropped.
+const PLAIN_OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  formatters: NESTING_FORMATTERS,
+  selectors: [...NESTING_SELECTORS, { selector: 'img', format: 'skip' }],
+  limits: LIMITS,
 };
 
 const MARKERS = /\uE000/gu;
 
 /**
  * Removes whole elements and comments that carry no text, in one linear pass: each search starts
- * where the previous one ended, and an element that is never closed ends the document.
+ * where the previous one ended. As in a browser, a comment, script, style or title that is never
+ * closed runs to the end of the document, and <head> ends at <body> at the latest; an <xml> or <head>
+ * that is never closed loses only its opening tag.
  */
 function dropBlocks(html: string): string {
-  const open = /<!--|<(style|script|head|xml|title)\b/gi;
+  // A tag name ends at white space, "/" or ">": <style-x> is another element, and "</style x>" closes.
+  const open = /<!--|<(style|script|head|xml|title)(?=[\s/>])/gi;
   const parts: string[] = [];
   let pos = 0;
   for (;;) {
@@ -164,14 +272,26 @@ function dropBlocks(html: string): string {
     const m = open.exec(html);
     if (m === null) break;
     parts.push(html.slice(pos, m.index));
-    const close = m[1] === undefined ? /-->/g : new RegExp(`</${m[1]}\\s*>`, 'gi');
+    const name = m[1]?.toLowerCase();
+    const close =
+      name === undefined
+        ? /-->/g
+        : new RegExp(`</${name}(?=[\\s/>])${name === 'head' ? '|<body(?=[\\s/>])' : ''}`, 'gi');
     close.lastIndex = m.index + m[0].length;
     const end = close.exec(html);
-    if (end === null) {
+    if (end !== null && end[0].startsWith('<body')) {
+      pos = end.index;
+      continue;
+    }
+    const after = end === null ? -1 : name === undefined ? end.index + 2 : html.indexOf('>', end.index);
+    if (after >= 0) pos = after + 1;
+    else if (name === 'head' || name === 'xml') {
+      const tagEnd = html.indexOf('>', m.index);
+      pos = tagEnd < 0 ? html.length : tagEnd + 1;
+    } else {
       pos = html.length;
       break;
     }
-    pos = end.index + end[0].length;
   }
   parts.push(html.slice(pos));
   return parts.join(' ');
@@ -183,10 +303,15 @@ const VOID_OR_IMPLIED = new Set(
   ),
 );
 
+/**
+ * A rough nesting depth of `html` (any tag name; void and implicitly closed elements not counted),
+ * to give the stripped text at once for trees far too deep to convert. What it misses, html-to-text's
+ * depth limit catches (DEPTH_CUT).
+ */
 function nestingDepth(html: string): number {
   let depth = 0;
   let max = 0;
-  for (const m of html.matchAll(/<(\/?)([a-z][a-z0-9-]{0,30})\b[^<>]{0,2000}?(\/?)>/gi)) {
+  for (const m of html.matchAll(/<(\/?)([a-z][^\s/<>]*)[^<>]{0,2000}?(\/?)>/gi)) {
     const name = (m[2] ?? '').toLowerCase();
     if (VOID_OR_IMPLIED.has(name) || m[3] === '/') continue;
     depth = m[1] === '/' ? Math.max(0, depth - 1) : depth + 1;
@@ -224,17 +349,39 @@ function stripTags(html: string): string {
     });
 }
 
-/** HTML -> text with marker lines; also reports whether the HTML had to be cut. */
-function htmlToMarkedText(html: string): { text: string; truncated: boolean } {
+/**
+ * HTML -> text by `options`, within the caps above; also reports whether the HTML had to be cut.
+ * Too deep a tree, a conversion that would leave text out and a conversion that fails all give the
+ * plain tag stripper's text instead. Never throws.
+ */
+function convertHtml(html: string, options: HtmlToTextOptions): { text: string; truncated: boolean } {
   const prepared = prepareHtml(html);
   const truncated = prepared.length >= MAX_HTML_CHARS;
-  if (nestingDepth(prepared) > MAX_HTML_DEPTH) return { text: stripTags(prepared), truncated };
-  try {
-    return { text: convert(prepared, HTML_OPTIONS), truncated };
-  } catch {
-    // html-to-text can still give up on odd trees; the stripped text is better than nothing.
-    return { text: stripTags(prepared), truncated };
+  if (nestingDepth(prepared) <= MAX_HTML_DEPTH) {
+    try {
+      const text = convert(prepared, options);
+      if (!text.includes(DEPTH_CUT)) return { text, truncated };
+    } catch {
+      // html-to-text can still give up on odd trees; the stripped text is better than nothing.
+    }
   }
+  return { text: stripTags(prepared), truncated };
+}
+
+/** HTML -> text with marker lines; also reports whether the HTML had to be cut. */
+function htmlToMarkedText(html: string): { text: string; truncated: boolean } {
+  return convertHtml(html, HTML_OPTIONS);
+}
+
+/**
+ * HTML -> plain text in html-to-text's own layout: links as "text [url]", tables in columns,
+ * headings in capitals, images dropped, no line wrapping. For a plain-text rendering of a body
+ * (as Graph gives one), not for routing, which takes `normalizeMail`. Same caps and fallbacks as
+ * `htmlToText`; never throws.
+ */
+export function htmlToPlainText(html: string): string {
+  if (typeof html !== 'string' || html === '') return '';
+  return convertHtml(html, PLAIN_OPTIONS).text.trim();
 }
 
 /**

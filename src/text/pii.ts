@@ -196,11 +196,11 @@ function maskIban(text: string, counter: { n: number }): string {
 
 const ACCOUNT_KEYWORD = String.raw`(?:(?:bank|nem|løn)?konto(?:nummer|nr)?|kontonr|kto(?:nr)?|account(?:\s+(?:no|number|nr))?)`;
 const ACCOUNT_PAIR_RE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}\-–/.,])(\d{4})((?:[ \t]*[-–,/][ \t]*|[ \t]+)(?:${ACCOUNT_KEYWORD}\.?[ \t]*:?[ \t]*)?)(\d{6,10})(?![\p{N}]|[-–/.,]\p{N})`,
+  String.raw`(?<![\p{L}\p{N}\-–/.,])(\d{4})((?:[ \t]*[-–,/][ \t]*|[ \t]+)(?:${ACCOUNT_KEYWORD}\.?[ \t]*(?::[ \t]*)?)?)(\d{6,10})(?![\p{N}]|[-–/.,]\p{N})`,
   'giu',
 );
 const ACCOUNT_ALONE_RE = new RegExp(
-  String.raw`(?<!\p{L})(${ACCOUNT_KEYWORD}\.?[ \t]*:?[ \t]*)(\d{6,10})(?![\p{N}]|[-–/.,]\p{N})`,
+  String.raw`(?<!\p{L})(${ACCOUNT_KEYWORD}\.?[ \t]*(?::[ \t]*)?)(\d{6,10})(?![\p{N}]|[-–/.,]\p{N})`,
   'giu',
 );
 const REG_BEFORE = /(?<!\p{L})reg(?:istrerings)?\.?[ \t]*-?(?:nr|nummer)?\.?[ \t]*:?[ \t]*$/u;

@@ -409,3 +409,39 @@ describe('Graph documentation examples', () => {
     ]);
   });
 });
+
+describe('HTML bodies html-to-text cannot convert as they are', () => {
+  it('still yield the message and the text of its body (default textBody), so the mail is routed', async () => {
+    const message = fixture('message-get');
+    const gw = new GraphMailboxGateway({
+      tenantId: tenant,
+      clientId: 'mailroute',
+      credential: { kind: 'secret', clientSecret: 's' },
+      authority: `${base}/${tenant}`,
+      graphBaseUrl: `${base}/v1.0`,
+      caCertPem: cert,
+    });
+    const cases: [html: string, text: RegExp][] = [
+      [`${'<div>'.repeat(2500)}hi`, /^hi$/u], // overflowed the stack
+      [`hi${'<div>'.repeat(200_000)}`, /^hi\b/u], // overflowed the stack after seconds
+      ['<ol type="i" start="10000"><li>x</li></ol>', /^10000\. x$/u], // no Roman numerals past 3999
+      ['<blockquote>x'.repeat(800), /^(?:x\s*){800}$/u], // re-prefixed every line at every level
+    ];
+    try {
+      for (const [html, text] of cases) {
+        handler = () => ({
+          status: 200,
+          body: {
+            ...(message.body as Record<string, unknown>),
+            body: { contentType: 'html', content: html },
+          },
+        });
+        const m = await gw.getMessage('post@kommune.dk', 'AAMkADhMGAAA=');
+        expect(m.bodyText, html.slice(0, 40)).toMatch(text);
+        expect(m.bodyHtml).toBe(html);
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+});

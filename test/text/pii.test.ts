@@ -171,6 +171,35 @@ describe('e-mail, phone, IBAN and account numbers', () => {
     expect(maskPii('1234-1234567890').text).toBe('[ACCOUNT]');
     expect(maskPii('Journalnr. 2024-123456').text).toBe('Journalnr. 2024-123456');
   });
+
+  it('masks an account number after a keyword however spaces, tabs and one colon run between them', () => {
+    const spaces = ' '.repeat(200_000);
+    const tabs = '\t'.repeat(200_000);
+    const cases: [input: string, masked: string][] = [
+      ['konto 12345678', 'konto [ACCOUNT]'],
+      ['kontonr.: 1234567890', 'kontonr.: [ACCOUNT]'],
+      ['Konto : 12345678', 'Konto : [ACCOUNT]'],
+      ['kto.\t:\t12345678', 'kto.\t:\t[ACCOUNT]'],
+      ['konto:12345678', 'konto:[ACCOUNT]'],
+      ['kontonr.:\t \t1234567890 og mere', 'kontonr.:\t \t[ACCOUNT] og mere'],
+      ['Bankkonto:  123456', 'Bankkonto:  [ACCOUNT]'],
+      ['account number: 12345678', 'account number: [ACCOUNT]'],
+      ['konto :: 12345678', 'konto :: 12345678'],
+      ['konto: : 12345678', 'konto: : 12345678'],
+      ['reg. 1234 konto: 1234567890', 'reg. [ACCOUNT]'],
+      ['1234 - kontonr.: 12345678', '[ACCOUNT]'],
+      ['1234, konto :12345678', '[ACCOUNT]'],
+      ['1234 konto:: 12345678', '1234 konto:: 12345678'],
+      // A long run after the keyword (a pattern that backtracks over it would hit the test timeout).
+      [`konto${spaces}12345678`, `konto${spaces}[ACCOUNT]`],
+      [`konto${spaces}x`, `konto${spaces}x`],
+      [`kontonr${tabs}:`, `kontonr${tabs}:`],
+      [`1234 konto${spaces}x`, `1234 konto${spaces}x`],
+      [`kto:${' \t'.repeat(100_000)}12345678`, `kto:${' \t'.repeat(100_000)}[ACCOUNT]`],
+    ];
+    for (const [input, masked] of cases)
+      expect(maskPii(input).text, JSON.stringify(input.slice(0, 30))).toBe(masked);
+  });
 });
 
 describe('maskPii as a function', () => {

@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { htmlToPlainText } from '../../text/index.js';
 import type {
   AttachmentInfo,
   MailAddress,
@@ -112,8 +112,12 @@ function bodyOf(value: unknown): { contentType: string; content: string } | null
   return { contentType: (str(value.contentType) ?? 'text').toLowerCase(), content: str(value.content) ?? '' };
 }
 
+/**
+ * The text of an HTML body, laid out as html-to-text lays it out. Within text/'s caps on size and
+ * depth, and never throws: a message whose HTML cannot be converted is still routed.
+ */
 export function htmlToText(html: string): string {
-  return convert(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] }).trim();
+  return htmlToPlainText(html);
 }
 
 /**
