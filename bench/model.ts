@@ -35,11 +35,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BATCH_SIZE,
+  evaluate,
   loadModel,
   mulberry32,
   parseJsonl,
+  readModelDir,
   saveModel,
   shuffle,
+  targetIndices,
   trainModel,
   type TrainConfig,
 } from '../src/model/index.js';
@@ -153,7 +156,7 @@ async function runMailroute(
     // Featurize + classify alone (normalisation done beforehand), in batches of 32.
     const featurizer = new Featurizer(model.manifest.featurizer.spec);
     const sources = mails.map((mail) => featureSource(mail, featurizer.spec));
-    const { idf } = await import('../src/model/index.js').then((m) => m.readModelDir(dir));
+    const { idf } = await readModelDir(dir);
     const coreStart = performance.now();
     for (let start = 0; start < sources.length; start += BATCH_SIZE) {
       const rows = idf.transform(
@@ -163,7 +166,6 @@ async function runMailroute(
       await model.runRows(rows);
     }
     const coreSeconds = (performance.now() - coreStart) / 1000;
-    const { evaluate, targetIndices } = await import('../src/model/index.js');
     const { y, unknownTargets } = targetIndices(
       test.map((r) => r.label),
       model.labels,

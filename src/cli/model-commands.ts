@@ -58,19 +58,20 @@ function reportSkipped(path: string, skipped: ParseResult['skipped']): void {
   );
 }
 
+/** The error for an input that cannot be read (a missing file), naming it. */
+function cannotRead(name: string, error: unknown): Error {
+  return new Error(`cannot read ${name}: ${error instanceof Error ? error.message : String(error)}`, {
+    cause: error,
+  });
+}
+
 async function readRecords(path: string, requireLabel: boolean, skipInvalid: boolean): Promise<ParseResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw cannotRead(path, error);
   }
-  return parseDataset(text, path, requireLabel, skipInvalid);
-}
-
-function parseDataset(text: string, path: string, requireLabel: boolean, skipInvalid: boolean): ParseResult {
   try {
     const result = parseJsonl(text, { requireLabel, skipInvalid });
     reportSkipped(path, result.skipped);
@@ -243,9 +244,7 @@ async function* readChunks(input: Readable, name: string): AsyncGenerator<string
   try {
     for await (const chunk of input) yield String(chunk);
   } catch (error) {
-    throw new Error(`cannot read ${name}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw cannotRead(name, error);
   }
 }
 
@@ -267,8 +266,9 @@ export const predictCommand: Command = {
     const dir = required(values.model, '--model');
     const model = await loadModel(dir);
     try {
-      const input = typeof values.input === 'string' ? createReadStream(values.input) : process.stdin;
-      await predictStream(input, typeof values.input === 'string' ? values.input : 'stdin', model, {
+      const file = typeof values.input === 'string' ? values.input : null;
+      const input = file === null ? process.stdin : createReadStream(file);
+      await predictStream(input, file ?? 'stdin', model, {
         explain: values.explain === true,
         skipInvalid: values['skip-invalid'] === true,
       });

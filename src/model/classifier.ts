@@ -1,13 +1,6 @@
 // Serving: a loaded model version behind the small `Classifier` port used by routing.
 // Micro-batched (32 mails per ONNX run); explanations come from the same weights the graph holds.
-import {
-  Featurizer,
-  featureSource,
-  maskFeatureName,
-  type MailInput,
-  type SparseRows,
-  type Idf,
-} from '../text/index.js';
+import { Featurizer, featureSource, type MailInput, type SparseRows, type Idf } from '../text/index.js';
 import type { LinearModel } from './linear.js';
 import { logits, softmaxRows } from './linear.js';
 import { readModelDir, type ModelManifest } from './model-dir.js';
@@ -196,17 +189,14 @@ export class LoadedModel implements Classifier {
       .filter(([, weight]) => weight !== 0)
       .map(([feature, weight]) => ({ feature, weight }));
     contributions.sort((a, b) => b.weight - a.weight || (a.feature < b.feature ? -1 : 1));
-    // Every name that leaves the model is masked here, whatever the featurizer named it: explanations
-    // are stored with the decision and shown to caseworkers. Only the listed ones, so it costs little.
-    const towards = contributions
-      .filter((c) => c.weight > 0)
-      .slice(0, count)
-      .map((c) => ({ feature: maskFeatureName(c.feature), weight: c.weight }));
+    // Names are PII-masked where the featurizer makes them (from:[email], to:[email]); every other name
+    // comes from text that was masked before it was counted.
+    const towards = contributions.filter((c) => c.weight > 0).slice(0, count);
     const away = contributions
       .filter((c) => c.weight < 0)
       .reverse()
       .slice(0, count)
-      .map((c) => ({ feature: maskFeatureName(c.feature), weight: -c.weight }));
+      .map((c) => ({ feature: c.feature, weight: -c.weight }));
     return {
       target: this.labels[target]!,
       towards,

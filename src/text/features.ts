@@ -142,7 +142,7 @@ export interface SparseRows {
  * A readable feature name as it may be shown to people: PII-masked like the mail text ("from:[email]"),
  * the mask tokens folded to lower case as the tokenizer folds them in text.
  */
-export function maskFeatureName(name: string): string {
+function maskFeatureName(name: string): string {
   return foldText(maskPii(name).text);
 }
 

@@ -106,6 +106,18 @@ function gateway(clock?: Clock, maxRetries = 8): GraphMailboxGateway {
   });
 }
 
+/** A gateway with the default options (textBody derived from the HTML body, default retries). */
+function defaultGateway(): GraphMailboxGateway {
+  return new GraphMailboxGateway({
+    tenantId: tenant,
+    clientId: 'mailroute',
+    credential: { kind: 'secret', clientSecret: 's' },
+    authority: `${base}/${tenant}`,
+    graphBaseUrl: `${base}/v1.0`,
+    caCertPem: cert,
+  });
+}
+
 /** A clock that records each sleep and moves on by it instantly. */
 function recordingClock(slept: number[]): Clock {
   let now = 0;
@@ -240,14 +252,7 @@ describe('Graph documentation examples', () => {
 
   it('reads a message in one request and derives the text from the HTML body (default textBody)', async () => {
     handler = () => serve(fixture('message-get'));
-    const gw = new GraphMailboxGateway({
-      tenantId: tenant,
-      clientId: 'mailroute',
-      credential: { kind: 'secret', clientSecret: 's' },
-      authority: `${base}/${tenant}`,
-      graphBaseUrl: `${base}/v1.0`,
-      caCertPem: cert,
-    });
+    const gw = defaultGateway();
     try {
       const before = seen.length;
       const m = await gw.getMessage('post@kommune.dk', 'AAMkADhMGAAA=');
@@ -413,14 +418,7 @@ describe('Graph documentation examples', () => {
 describe('HTML bodies html-to-text cannot convert as they are', () => {
   it('still yield the message and the text of its body (default textBody), so the mail is routed', async () => {
     const message = fixture('message-get');
-    const gw = new GraphMailboxGateway({
-      tenantId: tenant,
-      clientId: 'mailroute',
-      credential: { kind: 'secret', clientSecret: 's' },
-      authority: `${base}/${tenant}`,
-      graphBaseUrl: `${base}/v1.0`,
-      caCertPem: cert,
-    });
+    const gw = defaultGateway();
     const cases: [html: string, text: RegExp][] = [
       [`${'<div>'.repeat(2500)}hi`, /^hi$/u], // overflowed the stack
       [`hi${'<div>'.repeat(200_000)}`, /^hi\b/u], // overflowed the stack after seconds

@@ -113,14 +113,6 @@ function bodyOf(value: unknown): { contentType: string; content: string } | null
 }
 
 /**
- * The text of an HTML body, laid out as html-to-text lays it out. Within text/'s caps on size and
- * depth, and never throws: a message whose HTML cannot be converted is still routed.
- */
-export function htmlToText(html: string): string {
-  return htmlToPlainText(html);
-}
-
-/**
  * @param message the message with the fields routing needs (body as Graph sends it by default, HTML)
  * @param textBody the same message's body requested as text, when available
  */
@@ -137,7 +129,8 @@ export function toMessage(
   let bodyText: string;
   if (text && text.contentType === 'text') bodyText = text.content;
   else if (body?.contentType === 'text') bodyText = body.content;
-  else bodyText = htmlToText(bodyHtml ?? '');
+  // text/'s capped conversion, which never throws: a message whose HTML cannot be converted is still routed.
+  else bodyText = htmlToPlainText(bodyHtml ?? '');
   const result: MailMessage = {
     ...summary,
     replyTo: toAddresses(message.replyTo),
