@@ -92,14 +92,21 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function gateway(clock?: Clock, maxRetries = 8): GraphMailboxGateway {
-  return new GraphMailboxGateway({
+/** What every gateway of these tests is configured with: the emulated tenant over HTTPS. */
+function tenantOptions() {
+  return {
     tenantId: tenant,
     clientId: 'mailroute',
     credential: { kind: 'secret', clientSecret: 's' },
     authority: `${base}/${tenant}`,
     graphBaseUrl: `${base}/v1.0`,
     caCertPem: cert,
+  } as const;
+}
+
+function gateway(clock?: Clock, maxRetries = 8): GraphMailboxGateway {
+  return new GraphMailboxGateway({
+    ...tenantOptions(),
     retry: { maxRetries, baseDelayMs: 1 },
     textBody: 'graph',
     ...(clock ? { clock } : {}),
@@ -108,14 +115,7 @@ function gateway(clock?: Clock, maxRetries = 8): GraphMailboxGateway {
 
 /** A gateway with the default options (textBody derived from the HTML body, default retries). */
 function defaultGateway(): GraphMailboxGateway {
-  return new GraphMailboxGateway({
-    tenantId: tenant,
-    clientId: 'mailroute',
-    credential: { kind: 'secret', clientSecret: 's' },
-    authority: `${base}/${tenant}`,
-    graphBaseUrl: `${base}/v1.0`,
-    caCertPem: cert,
-  });
+  return new GraphMailboxGateway(tenantOptions());
 }
 
 /** A clock that records each sleep and moves on by it instantly. */
