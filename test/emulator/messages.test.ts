@@ -183,6 +183,29 @@ describe('emulator messages', () => {
     expect(await find('decision-3')).toEqual([]);
   });
 
+  it('serves messages whose HTML html-to-text cannot convert (previews and text bodies fall back to stripped tags)', async () => {
+    const hostile = 'hostile@emu-messages.example';
+    emulator.addMailbox(hostile, 'Hostile');
+    const bodies = [
+      '<ol type="i" start="10000"><li>punkt fra listen</li></ol>',
+      `${'<div>'.repeat(2500)}dybt indhold`,
+    ];
+    for (const body of bodies)
+      emulator.deliver(hostile, { subject: 'html', body, contentType: 'html', from: 'a@example.org' });
+    const page = await client.graph(
+      'GET',
+      `/users/${hostile}/mailFolders/inbox/messages?$select=bodyPreview,body`,
+      undefined,
+      {
+        Prefer: 'outlook.body-content-type="text"',
+      },
+    );
+    expect(page.status).toBe(200);
+    const previews = values(page).map((m) => m['bodyPreview']);
+    expect(previews).toEqual(expect.arrayContaining(['punkt fra listen', 'dybt indhold']));
+    for (const m of values(page)) expect((m['body'] as Record<string, unknown>)['contentType']).toBe('text');
+  });
+
   it('answers malformed requests with Graph error bodies', async () => {
     const [stored] = emulator.listMessages(box);
     const badJson = await client.raw(`${emulator.graphUrl}/users/${box}/messages/${stored?.id ?? ''}`, {
