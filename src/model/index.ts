@@ -22,6 +22,7 @@ export { foldTemperature, ModelDirError, readModelDir, saveModel } from './model
 export type { ModelManifest } from './model-dir.js';
 export { buildOnnx, dequantizeInt8, PIECES_INPUT, quantizeInt8, readOnnxWeights } from './onnx-graph.js';
 export type { WeightType } from './onnx-graph.js';
+export { CHUNK_MAILS, countInParallel } from './parallel-featurize.js';
 export { packPadded, packPieces, pieceWidth } from './packing.js';
 export { mulberry32, shuffle } from './random.js';
 export { addRowProducts, updateRowWeights } from './row-products.js';

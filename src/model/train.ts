@@ -1,6 +1,6 @@
 // Training pipeline: records -> features -> validation split (by time when dates exist) -> AdaGrad
 // softmax regression with early stopping -> refit on all rows -> temperature on held-out rows.
-import { DEFAULT_FEATURIZER_SPEC, Featurizer, featureSource, Idf } from '../text/index.js';
+import { DEFAULT_FEATURIZER_SPEC, Idf } from '../text/index.js';
 import type { FeaturizerSpec, SparseRows } from '../text/index.js';
 import { crossFittedEce, fitTemperature } from './calibrate.js';
 import type { MailRecord } from './dataset.js';
@@ -9,6 +9,7 @@ import { logits, softmaxRows, type LinearModel } from './linear.js';
 import { evaluate, type Evaluation } from './metrics.js';
 import { dequantizeInt8, quantizeInt8, type WeightType } from './onnx-graph.js';
 import { mulberry32, shuffle } from './random.js';
+import { countInParallel } from './parallel-featurize.js';
 import { ParallelRefit } from './parallel-refit.js';
 import { blendModels, logitScale } from './blend.js';
 import { accuracyOf, trainSgd, type SgdOptions } from './sgd.js';
@@ -65,6 +66,8 @@ export interface TrainConfig {
    */
   parallelRefit: boolean;
   parallelMinRows: number;
+  /** Count features on a second thread too, with more than `parallelMinRows` mails (parallel-featurize.ts). */
+  parallelFeaturize: boolean;
   /**
    * 'auto': the smallest of int8, float16, float32 whose rounding changes validation accuracy by at
    * most 0.001 and whose table fits WEIGHT_BUDGET_BYTES (else the most precise one that fits).
@@ -89,6 +92,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   refit: true,
   parallelRefit: true,
   parallelMinRows: 5000,
+  parallelFeaturize: true,
   weightType: 'auto',
 };
 
@@ -136,6 +140,8 @@ export interface TrainingReport {
   refit: 'refit thread' | 'stalled thread, refit here' | 'after the validation run' | null;
   /** Validation accuracy of float32 weights minus that of int8 and float16 rounded ones. */
   weightAccuracyDelta: { int8: number; float16: number } | null;
+  /** Chunks of mails whose features a second thread counted (0: all on the main thread). */
+  featurizeChunksOnThread: number;
   seconds: { featurize: number; train: number; total: number };
 }
 
@@ -284,8 +290,12 @@ export function trainModel(
     ...config.featurizer,
   };
 
-  const featurizer = new Featurizer(spec);
-  let x = featurizer.count(labelled.map((r) => featureSource(r.mail, spec)));
+  const counted = countInParallel(
+    labelled.map((r) => r.mail),
+    spec,
+    { minRows: config.parallelFeaturize ? config.parallelMinRows : Infinity, stallMs: STALL_MS },
+  );
+  let x = counted.rows;
   // IDF is unsupervised, so it is fitted once on every training row (the validation rows included).
   const idf = Idf.fit(x, spec.buckets, config.minDf);
   idf.transform(x, spec);
@@ -469,6 +479,7 @@ export function trainModel(
       validation,
       refit: refitRan,
       weightAccuracyDelta,
+      featurizeChunksOnThread: counted.chunksOnThread,
       seconds: { featurize: featurizeSeconds, train: total - featurizeSeconds, total },
     },
   };

@@ -4,7 +4,7 @@
 // shared state word like any other failure, so training never waits on a thread that died.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 import type { SparseRows } from '../text/index.js';
 
 /** State word values: 0 running, 1 done (the result is in the output buffer), 2 failed (see error). */
@@ -36,11 +36,13 @@ export function sharedRows(x: SparseRows): SparseRows {
 /**
  * Starts `module` (a file next to this one, without extension) in a worker thread. `workerData` must
  * hold `control` (Int32Array) and `error` (Uint8Array); a load failure sets control[stateIndex].
+ * `transferList` names what `workerData` moves instead of copying (a MessagePort must be moved).
  */
 export function startTrainingThread(
   module: string,
   workerData: { control: Int32Array; error: Uint8Array },
   stateIndex: number,
+  transferList: Transferable[] = [],
 ): Worker {
   const self = import.meta.url;
   let load = `import(${JSON.stringify(new URL(`./${module}.js`, self).href)})`;
@@ -59,7 +61,7 @@ ${load}.catch((error) => {
   Atomics.store(workerData.control, ${stateIndex}, ${THREAD_FAILED});
   Atomics.notify(workerData.control, ${stateIndex});
 });`;
-  const worker = new Worker(bootstrap, { eval: true, workerData });
+  const worker = new Worker(bootstrap, { eval: true, workerData, transferList });
   // A training thread never keeps the process alive, and its failures are read from shared memory.
   worker.unref();
   worker.on('error', () => undefined);

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  CHUNK_MAILS,
+  countInParallel,
   evaluate,
   fitTemperature,
   loadModel,
@@ -22,7 +24,14 @@ import {
   quantizeInt8,
   dequantizeInt8,
 } from '../../src/model/index.js';
-import { Featurizer, featureSource, Idf, type MailInput, type SparseRows } from '../../src/text/index.js';
+import {
+  DEFAULT_FEATURIZER_SPEC,
+  Featurizer,
+  featureSource,
+  Idf,
+  type MailInput,
+  type SparseRows,
+} from '../../src/text/index.js';
 import { noisyMail } from '../support/noisy-mail.js';
 import onnxProto from 'onnx-proto';
 import {
@@ -360,6 +369,38 @@ describe('training', () => {
     // ...and the refit did happen: without it the weights differ.
     expect(Buffer.from(validationOnly.linear.weights.buffer)).not.toEqual(
       Buffer.from(parallel.linear.weights.buffer),
+    );
+  });
+
+  it('counts features on a second thread to the same rows, bit for bit, as one featurizer over every mail', () => {
+    const mails: MailInput[] = [
+      ...noisyMail(3)(900, 'n').map((r) => r.mail),
+      ...[...train, ...test].map((r) => r.mail),
+      ...checkMails,
+    ];
+    const spec = { ...DEFAULT_FEATURIZER_SPEC, buckets: 4096, senderText: true };
+    const one = new Featurizer(spec).count(mails.map((mail) => featureSource(mail, spec)));
+    const chunks = Math.ceil(mails.length / CHUNK_MAILS);
+    expect(chunks).toBeGreaterThan(4);
+    const threadOnly = countInParallel(mails, spec, { minRows: 0, stallMs: 30_000, mainThreadCounts: false });
+    expect(threadOnly.chunksOnThread).toBe(chunks);
+    const both = countInParallel(mails, spec, { minRows: 0, stallMs: 30_000 });
+    const same = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+        Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      );
+    for (const counted of [threadOnly, both]) {
+      expect(counted.rows.rows).toBe(one.rows);
+      expect(same(counted.rows.indptr, one.indptr)).toBe(true);
+      expect(same(counted.rows.indices, one.indices)).toBe(true);
+      expect(same(counted.rows.values, one.values)).toBe(true);
+    }
+    // Below two chunks, or below minRows, the main thread counts alone.
+    expect(
+      countInParallel(mails.slice(0, CHUNK_MAILS), spec, { minRows: 0, stallMs: 30_000 }).chunksOnThread,
+    ).toBe(0);
+    expect(countInParallel(mails, spec, { minRows: mails.length + 1, stallMs: 30_000 }).chunksOnThread).toBe(
+      0,
     );
   });
 
