@@ -16,7 +16,7 @@ export interface SgdOptions {
   /** AdaGrad's base step: feature j moves by eta0 / sqrt(its summed squared gradients). */
   eta0: number;
   maxEpochs: number;
-  /** Stop after this many epochs without a better validation log loss. */
+  /** Stop after this many epochs without a better validation model (accuracy, ties by log loss). */
   patience: number;
   /** Per-class weight multiplying each example's gradient. */
   classWeights: Float64Array;
