@@ -4,7 +4,7 @@
 // saves work), so the rows are the same, bit for bit, as one Featurizer's over all mails, whichever
 // thread counted which chunk. Taking chunks instead of halves keeps both cores busy however long the
 // thread takes to start.
-import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import {
   Featurizer,
   featureSource,
@@ -93,7 +93,12 @@ export function countInParallel(
   const control = new Int32Array(new SharedArrayBuffer(2 * 4));
   const error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
   const data: FeaturizeWorkerData = { mails: [...mails], spec, port: channel.port2, control, error };
-  const worker = startTrainingThread('featurize-worker', data, STATE, [channel.port2]);
+  let worker: Worker | null = null;
+  try {
+    worker = startTrainingThread('featurize-worker', data, STATE, [channel.port2]);
+  } catch {
+    // No thread (mails it cannot be sent, no resources to start one): this thread counts every chunk.
+  }
   try {
     const parts: (SparseRows | undefined)[] = [];
     const receive = (): number => {
@@ -127,7 +132,7 @@ export function countInParallel(
     return { rows: joinRows(parts as SparseRows[]), chunksOnThread };
   } finally {
     channel.port1.close();
-    void worker.terminate();
+    void worker?.terminate();
   }
 }
 

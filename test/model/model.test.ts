@@ -395,6 +395,11 @@ describe('training', () => {
       expect(same(counted.rows.indices, one.indices)).toBe(true);
       expect(same(counted.rows.values, one.values)).toBe(true);
     }
+    // A thread that cannot be started (here: a mail it cannot be sent) leaves every chunk to this one.
+    const unsendable = mails.map((mail, i) => (i === 7 ? { ...mail, onRead: () => undefined } : mail));
+    const alone = countInParallel(unsendable, spec, { minRows: 0, stallMs: 30_000 });
+    expect(alone.chunksOnThread).toBe(0);
+    expect(same(alone.rows.indices, one.indices)).toBe(true);
     // Below two chunks, or below minRows, the main thread counts alone.
     expect(
       countInParallel(mails.slice(0, CHUNK_MAILS), spec, { minRows: 0, stallMs: 30_000 }).chunksOnThread,
