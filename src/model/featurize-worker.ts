@@ -2,11 +2,11 @@
 // left and posts each chunk's rows back (their buffers moved, not copied), then says it is done.
 import { workerData } from 'node:worker_threads';
 import { Featurizer } from '../text/index.js';
-import { countChunks, type FeaturizeWorkerData } from './parallel-featurize.js';
+import { countChunks, FEATURIZE_CONTROL, type FeaturizeWorkerData } from './parallel-featurize.js';
 import { reportThreadFailure, THREAD_DONE } from './training-thread.js';
 
 const data = workerData as FeaturizeWorkerData;
-const STATE = 0;
+const STATE = FEATURIZE_CONTROL.state;
 try {
   countChunks(data.mails, new Featurizer(data.spec), data.control, ({ chunk, rows }) => {
     // count() returns arrays of their own (not shared memory), so their buffers can move.

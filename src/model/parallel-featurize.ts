@@ -18,8 +18,13 @@ import { ERROR_BYTES, startTrainingThread } from './training-thread.js';
 export const CHUNK_MAILS = 256;
 
 /** Control words (Int32). */
-const STATE = 0;
-const NEXT_CHUNK = 1;
+export const FEATURIZE_CONTROL = {
+  /** 0 running, THREAD_DONE, THREAD_FAILED (the featurize thread's state). */
+  state: 0,
+  /** The next chunk nobody has taken. */
+  nextChunk: 1,
+} as const;
+const { state: STATE, nextChunk: NEXT_CHUNK } = FEATURIZE_CONTROL;
 
 /** What the featurize thread receives. */
 export interface FeaturizeWorkerData {
@@ -27,7 +32,7 @@ export interface FeaturizeWorkerData {
   spec: FeaturizerSpec;
   /** Where the thread posts each chunk it counted: `{ chunk, rows }`, the rows' buffers transferred. */
   port: MessagePort;
-  /** [STATE]: 0 running, THREAD_DONE, THREAD_FAILED; [NEXT_CHUNK]: the next chunk nobody has taken. */
+  /** FEATURIZE_CONTROL's words. */
   control: Int32Array;
   error: Uint8Array;
 }
