@@ -28,7 +28,7 @@ const { state: STATE, nextChunk: NEXT_CHUNK } = FEATURIZE_CONTROL;
 
 /** What the featurize thread receives. */
 export interface FeaturizeWorkerData {
-  mails: MailInput[];
+  mails: readonly MailInput[];
   spec: FeaturizerSpec;
   /** Where the thread posts each chunk it counted: `{ chunk, rows }`, the rows' buffers transferred. */
   port: MessagePort;
@@ -48,10 +48,14 @@ export interface CountedFeatures {
   chunksOnThread: number;
 }
 
+/** Raw counts of `mails` with `featurizer`. */
+function countMails(mails: readonly MailInput[], featurizer: Featurizer): SparseRows {
+  return featurizer.count(mails.map((mail) => featureSource(mail, featurizer.spec)));
+}
+
 /** Raw counts of chunk `chunk` of `mails`. */
 function countChunk(mails: readonly MailInput[], chunk: number, featurizer: Featurizer): SparseRows {
-  const part = mails.slice(chunk * CHUNK_MAILS, (chunk + 1) * CHUNK_MAILS);
-  return featurizer.count(part.map((mail) => featureSource(mail, featurizer.spec)));
+  return countMails(mails.slice(chunk * CHUNK_MAILS, (chunk + 1) * CHUNK_MAILS), featurizer);
 }
 
 /**
@@ -92,12 +96,12 @@ export function countInParallel(
 ): CountedFeatures {
   const featurizer = new Featurizer(spec);
   if (mails.length < CHUNK_MAILS * 2 || mails.length <= options.minRows) {
-    return { rows: featurizer.count(mails.map((mail) => featureSource(mail, spec))), chunksOnThread: 0 };
+    return { rows: countMails(mails, featurizer), chunksOnThread: 0 };
   }
   const channel = new MessageChannel();
   const control = new Int32Array(new SharedArrayBuffer(2 * 4));
   const error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
-  const data: FeaturizeWorkerData = { mails: [...mails], spec, port: channel.port2, control, error };
+  const data: FeaturizeWorkerData = { mails, spec, port: channel.port2, control, error };
   let worker: Worker | null = null;
   try {
     worker = startTrainingThread('featurize-worker', data, STATE, [channel.port2]);

@@ -56,14 +56,27 @@ function startMailroute(
 
 const mailroute = (args: string[], stdin?: PassThrough): Promise<Run> => startMailroute(args, stdin).done;
 
+/** The first `n` lines of the test fixture. */
+const testLines = (n: number): string[] =>
+  readFileSync(join(fixtures, 'test.jsonl'), 'utf8').trim().split('\n').slice(0, n);
+
 /** The first `n` test fixture mails, without sender, recipients and date (all may be null). */
 function mailsWithNulls(n: number): Record<string, unknown>[] {
-  return readFileSync(join(fixtures, 'test.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(0, n)
-    .map((l) => ({ ...(JSON.parse(l) as Record<string, unknown>), from: null, to: null, date: null }));
+  return testLines(n).map((l) => ({
+    ...(JSON.parse(l) as Record<string, unknown>),
+    from: null,
+    to: null,
+    date: null,
+  }));
 }
+
+/** The training counts a model directory's manifest records. */
+const manifestCounts = (dir: string): Record<string, unknown> =>
+  (
+    JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      training: { counts: Record<string, unknown> };
+    }
+  ).training.counts;
 
 const idsOf = (stdout: string): string[] =>
   stdout
@@ -89,10 +102,7 @@ describe('mailroute train / eval / predict', () => {
     expect(train.stderr).toBe('');
     expect(train.status).toBe(0);
     expect(JSON.parse(train.stdout)).toMatchObject({ labels: 4, skipped: 0 });
-    const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as {
-      training: { counts: Record<string, unknown> };
-    };
-    expect(manifest.training.counts).toMatchObject({ skipped: 0, skippedLines: [] });
+    expect(manifestCounts(modelDir)).toMatchObject({ skipped: 0, skippedLines: [] });
 
     const evaluation = await mailroute([
       'eval',
@@ -127,10 +137,7 @@ describe('mailroute train / eval / predict', () => {
     expect(coverage['0.95']!.coverage).toBeGreaterThanOrEqual(coverage['0.99']!.coverage);
 
     const input = join(temp, 'three.jsonl');
-    writeFileSync(
-      input,
-      readFileSync(join(fixtures, 'test.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n'),
-    );
+    writeFileSync(input, testLines(3).join('\n'));
     const predict = await mailroute(['predict', '--model', modelDir, '--explain', '--input', input]);
     expect(predict.status).toBe(0);
     const predictions = predict.stdout
@@ -153,7 +160,7 @@ describe('mailroute train / eval / predict', () => {
   });
 
   it('evaluates test mails of a target the model does not know as errors', async () => {
-    const lines = readFileSync(join(fixtures, 'test.jsonl'), 'utf8').trim().split('\n').slice(0, 10);
+    const lines = testLines(10);
     const first = JSON.parse(lines[0]!) as Record<string, unknown>;
     lines[0] = JSON.stringify({ ...first, label: 'nonexistent' });
     const data = join(temp, 'unknown-target.jsonl');
@@ -192,14 +199,11 @@ describe('mailroute train / eval / predict', () => {
     expect(skipped.stderr).toMatch(
       /skipped 2 invalid line\(s\); first: line 5: invalid JSON .*; lines 5, 10\n/,
     );
-    const manifest = JSON.parse(readFileSync(join(temp, 'skipped', 'manifest.json'), 'utf8')) as {
-      training: { counts: Record<string, unknown> };
-    };
-    expect(manifest.training.counts).toMatchObject({ skipped: 2, skippedLines: [5, 10] });
+    expect(manifestCounts(join(temp, 'skipped'))).toMatchObject({ skipped: 2, skippedLines: [5, 10] });
   });
 
   it('lists the first 20 skipped line numbers on stderr and counts the rest', async () => {
-    const lines = readFileSync(join(fixtures, 'test.jsonl'), 'utf8').trim().split('\n').slice(0, 5);
+    const lines = testLines(5);
     const data = join(temp, 'many-bad.jsonl');
     writeFileSync(data, [...lines, ...Array.from({ length: 25 }, () => '{"id": 1')].join('\n') + '\n');
     const evaluation = await mailroute([
