@@ -121,21 +121,54 @@ function maskCpr(text: string, counter: { n: number }): string {
 // ---------------------------------------------------------------------------------------------
 // E-mail
 
-const EMAIL_RE =
-  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}][\p{L}\p{N}-]{0,62}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu;
+/** An e-mail address: a local part of at most 64 characters, '@', a domain of up to 9 labels. */
+export const EMAIL_PATTERN = String.raw`(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}][\p{L}\p{N}-]{0,62}(?:\.[\p{L}\p{N}-]{1,63}){1,8}`;
+const EMAIL_AT = new RegExp(EMAIL_PATTERN, 'uy');
+const LOCAL_PART_END = /[\p{L}\p{N}._%+-]+$/u;
+/** 64 characters are at most 128 UTF-16 units. */
+const MAX_LOCAL_PART_UNITS = 128;
+
+/**
+ * The matches of EMAIL_PATTERN in `text`, as a global search would find them, looked for only around
+ * each '@': a match holds exactly one '@' and starts where the run of local-part characters before
+ * it starts, so the expression is tried once per '@' instead of at every word of the text (it was
+ * the costliest step of masking).
+ */
+export function emailMatches(text: string): { start: number; match: string }[] {
+  const found: { start: number; match: string }[] = [];
+  let searched = 0;
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', Math.max(at + 1, searched))) {
+    const run = LOCAL_PART_END.exec(text.slice(Math.max(searched, at - MAX_LOCAL_PART_UNITS), at));
+    if (run === null) continue;
+    EMAIL_AT.lastIndex = at - run[0].length;
+    const match = EMAIL_AT.exec(text);
+    if (match === null) continue;
+    found.push({ start: match.index, match: match[0] });
+    searched = match.index + match[0].length;
+  }
+  return found;
+}
 
 function maskEmail(text: string, counter: { n: number }): string {
-  return text.replace(EMAIL_RE, (match: string) => {
-    const at = match.indexOf('@');
-    const labels = match.slice(at + 1).split('.');
-    // Drop trailing labels that cannot be a top-level domain ("jens@kk.dk.2024" keeps ".2024").
-    while (labels.length > 1 && !/^\p{L}{2,24}$/u.test(labels[labels.length - 1] ?? '')) labels.pop();
-    if (labels.length < 2) return match;
-    const address = `${match.slice(0, at)}@${labels.join('.')}`;
-    if (/^[.]|[.]$/.test(match.slice(0, at))) return match;
-    counter.n++;
-    return PII_TOKENS.email + match.slice(address.length);
-  });
+  let out = '';
+  let copied = 0;
+  for (const { start, match } of emailMatches(text)) {
+    out += text.slice(copied, start) + maskedEmail(match, counter);
+    copied = start + match.length;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function maskedEmail(match: string, counter: { n: number }): string {
+  const at = match.indexOf('@');
+  const labels = match.slice(at + 1).split('.');
+  // Drop trailing labels that cannot be a top-level domain ("jens@kk.dk.2024" keeps ".2024").
+  while (labels.length > 1 && !/^\p{L}{2,24}$/u.test(labels[labels.length - 1] ?? '')) labels.pop();
+  if (labels.length < 2) return match;
+  const address = `${match.slice(0, at)}@${labels.join('.')}`;
+  if (/^[.]|[.]$/.test(match.slice(0, at))) return match;
+  counter.n++;
+  return PII_TOKENS.email + match.slice(address.length);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,6 +236,9 @@ const ACCOUNT_ALONE_RE = new RegExp(
   String.raw`(?<!\p{L})(${ACCOUNT_KEYWORD}\.?[ \t]*(?::[ \t]*)?)(\d{6,10})(?![\p{N}]|[-–/.,]\p{N})`,
   'giu',
 );
+// Every ACCOUNT_KEYWORD contains one of these (same flags, so the same case folding): testing them
+// first keeps ACCOUNT_ALONE_RE, which tries its keywords at every position, off most texts.
+const ACCOUNT_KEYWORD_HINT = /k(?:on)?to|account/iu;
 const REG_BEFORE = /(?<!\p{L})reg(?:istrerings)?\.?[ \t]*-?(?:nr|nummer)?\.?[ \t]*:?[ \t]*$/u;
 const BANK_CONTEXT =
   /(?<!\p{L})(konto|bank|reg\.?|registreringsn|overfør|indbetal|udbetal|nemkonto|account|sort code)/u;
@@ -231,6 +267,7 @@ function maskAccount(text: string, counter: { n: number }): string {
       return PII_TOKENS.account;
     },
   );
+  if (!ACCOUNT_KEYWORD_HINT.test(paired)) return paired;
   return paired.replace(ACCOUNT_ALONE_RE, (match: string, keyword: string) => {
     counter.n++;
     return keyword + PII_TOKENS.account;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/model/random.js';
 import {
+  EMAIL_PATTERN,
   PII_KINDS,
   cprMod11,
+  emailMatches,
   ibanChecksumValid,
   isValidCprDate,
   maskPii,
@@ -139,6 +142,30 @@ describe('e-mail, phone, IBAN and account numbers', () => {
     expect(maskPii('Skriv til søren.ærø@kommune.dk.').text).toBe('Skriv til [EMAIL].');
   });
 
+  it('finds e-mail addresses around each @ exactly where a search of the whole text finds them', () => {
+    // Address characters, astral letters (two UTF-16 units), separators and runs longer than a local
+    // part may be (64 characters; 128 units when astral), so every boundary of the search is crossed.
+    const pieces = ['a', 'ø', 'Z', '𝒜', '7', '.', '-', '_', '%', '+', '@', '@', ' ', '\n', ',', '<', 'é'];
+    const random = mulberry32(7);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const whole = new RegExp(EMAIL_PATTERN, 'gu');
+    let addresses = 0;
+    for (let n = 0; n < 4000; n++) {
+      let text = '';
+      const length = Math.floor(random() * 120);
+      for (let i = 0; i < length; i++) {
+        const r = random();
+        if (r < 0.02) text += pick(['a', '𝒜', 'ø.']).repeat(55 + Math.floor(random() * 20));
+        else if (r < 0.1) text += pick(['jens@kk.dk', 'x.y@sub.example.com', '@b.dk', 'a@', '.@x.dk']);
+        else text += pick(pieces);
+      }
+      const expected = [...text.matchAll(whole)].map((m) => ({ start: m.index, match: m[0] }));
+      expect(emailMatches(text), JSON.stringify(text)).toEqual(expected);
+      addresses += expected.length;
+    }
+    expect(addresses).toBeGreaterThan(1000);
+  });
+
   it('masks Danish and international phone numbers but not dates, amounts, postcodes or case numbers', () => {
     const r = maskPii(
       'Ring +45 12 34 56 78 eller +46 8 123 456 78. Beløb 1.234,50 kr. den 12.03.2024, 2100 København, sag 2024-123456.',
@@ -221,6 +248,9 @@ describe('maskPii as a function', () => {
     const inputs = [
       '1'.repeat(200_000),
       'a'.repeat(200_000) + '@',
+      '@'.repeat(200_000),
+      'a@'.repeat(100_000),
+      `${'a'.repeat(126)} @`.repeat(1_500),
       `${'a.'.repeat(100_000)}@x`,
       `x@${'a-'.repeat(100_000)}`,
       'DK50'.repeat(50_000),
