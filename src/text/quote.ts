@@ -44,6 +44,14 @@ const ATTRIBUTION_VERB =
 // "Jens Hansen <jens@x.dk> skrev:" without a leading "On"/"Den": needs an address or a digit.
 const ATTRIBUTION_TAIL = /(?:wrote|writes|skrev|skriver|schrieb|schreibt|a écrit)\s*:$/iu;
 
+/**
+ * ATTRIBUTION_TAIL's test, asked only of lines that end in ':' (the only ones it can match): the
+ * expression tries its verbs at every position of a line, and most lines are not attributions.
+ */
+function endsInAttributionVerb(line: string): boolean {
+  return line.endsWith(':') && ATTRIBUTION_TAIL.test(line);
+}
+
 const HEADER_FROM = /^\**\s*(?:from|fra|von|från|de|van)\s*\**\s*:/iu;
 const HEADER_OTHER =
   /^\**\s*(?:sent|sendt|date|dato|to|til|subject|emne|cc|bcc|gesendet|an|betreff|datum|skickat|till|ämne|envoyé|à|objet|verzonden|aan|onderwerp|importance|vigtighed|prioritet)\s*\**\s*:/iu;
@@ -105,7 +113,7 @@ function isAttributionAt(lines: readonly string[], i: number): boolean {
     if (next !== '' && joined.length <= MAX_MARKER_LINE && ATTRIBUTION_VERB.test(joined)) return true;
     return false;
   }
-  return ATTRIBUTION_TAIL.test(line) && /[@\d]/u.test(line);
+  return endsInAttributionVerb(line) && /[@\d]/u.test(line);
 }
 
 /**
@@ -114,7 +122,7 @@ function isAttributionAt(lines: readonly string[], i: number): boolean {
  */
 export function isInlineAttribution(lines: readonly string[], i: number, lastUnquoted: number): boolean {
   if (!isAttributionAt(lines, i)) return false;
-  let j = ATTRIBUTION_VERB.test(lines[i] ?? '') || ATTRIBUTION_TAIL.test(lines[i] ?? '') ? i + 1 : i + 2;
+  let j = ATTRIBUTION_VERB.test(lines[i] ?? '') || endsInAttributionVerb(lines[i] ?? '') ? i + 1 : i + 2;
   while (j < lines.length && lines[j] === '') j++;
   return isQuotedLine(lines[j] ?? '') && lastUnquoted > j;
 }
