@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/model/random.js';
+import { mulberry32 } from '../../src/model/index.js';
 import {
   EMAIL_PATTERN,
   PII_KINDS,
