@@ -427,17 +427,28 @@ function capText(text: string, max: number): string {
 }
 
 /**
+ * Printable ASCII and \n only: text that every step of cleanLines before the split leaves as it is
+ * (mojibake needs Ã or Â, NFC changes no ASCII, and every line ending, exotic space, control and
+ * format character it replaces lies outside), so those steps are skipped. English mail mostly is.
+ */
+const ONLY_PRINTABLE_ASCII = /^[\n\x20-\x7e]*$/;
+
+/**
  * Unicode and whitespace clean-up: NFC, mojibake repair, line endings, exotic spaces to spaces,
  * zero-width and control characters dropped, runs of spaces folded, lines trimmed.
  */
 function cleanLines(text: string): string[] {
-  const cleaned = repairMojibake(text)
-    .normalize('NFC')
-    .replace(/\r\n?|[\u2028\u2029\u0085]/gu, '\n')
-    .replace(/[\t\v\f\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/gu, ' ')
-    // Control and format characters (zero-width spaces, soft hyphens, BOM, bidi marks), except \n.
-    .replace(/(?!\n)[\p{Cc}\p{Cf}]/gu, '');
-  return cleaned.split('\n').map((line) => line.replace(/ {2,}/gu, ' ').trim());
+  const cleaned = ONLY_PRINTABLE_ASCII.test(text)
+    ? text
+    : repairMojibake(text)
+        .normalize('NFC')
+        .replace(/\r\n?|[\u2028\u2029\u0085]/gu, '\n')
+        .replace(/[\t\v\f\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/gu, ' ')
+        // Control and format characters (zero-width spaces, soft hyphens, BOM, bidi marks), except \n.
+        .replace(/(?!\n)[\p{Cc}\p{Cf}]/gu, '');
+  return cleaned
+    .split('\n')
+    .map((line) => (line.includes('  ') ? line.replace(/ {2,}/gu, ' ') : line).trim());
 }
 
 /** Joins lines, folding runs of blank lines into one and trimming. */

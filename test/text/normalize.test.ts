@@ -149,6 +149,27 @@ describe('forwards', () => {
   });
 });
 
+describe('line endings, tabs and control characters', () => {
+  // Each alone, so that text which is otherwise ASCII takes cleanLines' short path with it.
+  const cases: [string, string][] = [
+    ['a\r\nb\rc', 'a\nb\nc'],
+    ['a\tb\x0bc\x0cd', 'a b c d'],
+    ['a\x7fb', 'ab'],
+    ['a\x01b\x00c', 'abc'],
+    ['a\u0085b', 'a\nb'],
+    ['a   b \n c', 'a b\nc'],
+  ];
+  const mail = (text: string): MailInput => ({ subject: text, body: text, from: null, to: null });
+
+  it('are cleaned the same in ASCII-only text (its short path) and in text with other letters', () => {
+    for (const [text, clean] of cases) {
+      expect(normalizeMail(mail(text)).text, JSON.stringify(text)).toBe(clean);
+      expect(normalizeMail(mail(`${text} ø`)).text, JSON.stringify(text)).toBe(`${clean} ø`);
+      expect(normalizeMail(mail(text)).subject, JSON.stringify(text)).toBe(clean.replace(/\n/g, ' '));
+    }
+  });
+});
+
 describe('envelope fields', () => {
   it('cleans subject prefixes in Danish, English and German, repeated and numbered', () => {
     const subjects: [string, string][] = [
