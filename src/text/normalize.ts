@@ -350,7 +350,8 @@ function stripTags(html: string): string {
 }
 
 /**
- * HTML -> text by `options`, within the caps above; also reports whether the HTML had to be cut.
+ * HTML -> text by `options` (HTML_OPTIONS: with quote and signature marker lines, as routing reads
+ * it), within the caps above; also reports whether the HTML had to be cut.
  * Too deep a tree, a conversion that would leave text out and a conversion that fails all give the
  * plain tag stripper's text instead. Never throws.
  */
@@ -366,11 +367,6 @@ function convertHtml(html: string, options: HtmlToTextOptions): { text: string; 
     }
   }
   return { text: stripTags(prepared), truncated };
-}
-
-/** HTML -> text with marker lines; also reports whether the HTML had to be cut. */
-function htmlToMarkedText(html: string): { text: string; truncated: boolean } {
-  return convertHtml(html, HTML_OPTIONS);
 }
 
 /**
@@ -391,7 +387,7 @@ export function htmlToPlainText(html: string): string {
  */
 export function htmlToText(html: string): string {
   if (typeof html !== 'string' || html === '') return '';
-  return htmlToMarkedText(html)
+  return convertHtml(html, HTML_OPTIONS)
     .text.split('\n')
     .filter((line) => line !== QUOTE_MARKER && line !== SIGNATURE_MARKER)
     .join('\n')
@@ -557,8 +553,8 @@ function bodySource(input: MailInput): { text: string; truncated: boolean } {
   const plain = str(input.body).replace(MARKERS, '');
   const html = str(input.bodyHtml);
   if (plain.trim() !== '' && !looksLikeHtml(plain)) return { text: plain, truncated: false };
-  if (html.trim() !== '') return htmlToMarkedText(html);
-  if (plain.trim() !== '') return htmlToMarkedText(plain);
+  if (html.trim() !== '') return convertHtml(html, HTML_OPTIONS);
+  if (plain.trim() !== '') return convertHtml(plain, HTML_OPTIONS);
   return { text: '', truncated: false };
 }
 
