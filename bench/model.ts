@@ -1,6 +1,7 @@
 // bench:model — trains and evaluates mailroute's model on every dataset in shared/data and, in the
 // same run, the peers (scikit-learn TF-IDF + LinearSVC / LogisticRegression, fastText CLI).
-// Prints one table and writes bench-results/model.json. Installs nothing.
+// Prints one table and writes bench-results/model.json, then reads issue 4's targets against the run
+// (bench/model-targets.ts) and writes bench-results/model-targets.json. Installs nothing.
 //
 //   npm run bench:model [-- --datasets a,b] [--peers sklearn-linearsvc,fasttext | --skip-peers]
 //                          [--seeds 42,1,2] [--featurizer '<json>'] [--training '<json>']
@@ -48,6 +49,7 @@ import {
 } from '../src/model/index.js';
 import { Featurizer, featureSource, type FeaturizerSpec } from '../src/text/index.js';
 import { jsonlLines } from './jsonl.js';
+import { checkTargets, targetLines } from './model-targets.js';
 
 const DATA = process.env.MAILROUTE_BENCH_DATA ?? '/work/shared/data';
 const DEFAULT_SEEDS = [42, 1, 2];
@@ -440,11 +442,16 @@ async function main(): Promise<void> {
   const overrides =
     (Object.keys(featurizer).length > 0 ? `mailroute featurizer: ${featurizerArg}\n` : '') +
     (Object.keys(training).length > 0 ? `mailroute training: ${trainingArg}\n` : '');
-  const text = overrides + table(rows);
+  const targets = checkTargets(rows);
+  const text =
+    overrides +
+    table(rows) +
+    (targets.length > 0 ? `\n\nIssue 4's targets in this run:\n${targetLines(targets).join('\n')}` : '');
   process.stdout.write(text + '\n');
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(join('bench-results', 'model.json'), JSON.stringify(rows, null, 2) + '\n');
-  process.stderr.write('[bench:model] wrote bench-results/model.json\n');
+  writeFileSync(join('bench-results', 'model-targets.json'), JSON.stringify(targets, null, 2) + '\n');
+  process.stderr.write('[bench:model] wrote bench-results/model.json and model-targets.json\n');
 }
 
 await main();
