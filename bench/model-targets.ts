@@ -14,6 +14,7 @@ export interface TargetRow {
   coverage_098: number | null;
   train_s: number | null;
   predict_per_s: number | null;
+  /** mailroute only: featurize + classify of already normalised mails, batch 32, one core. */
   predict_core_per_s?: number | null;
   model_bytes: number | null;
   peak_rss_mb: number | null;

@@ -49,27 +49,16 @@ import {
 } from '../src/model/index.js';
 import { Featurizer, featureSource, type FeaturizerSpec } from '../src/text/index.js';
 import { jsonlLines } from './jsonl.js';
-import { checkTargets, targetLines } from './model-targets.js';
+import { checkTargets, targetLines, type TargetRow } from './model-targets.js';
 
 const DATA = process.env.MAILROUTE_BENCH_DATA ?? '/work/shared/data';
 const DEFAULT_SEEDS = [42, 1, 2];
 const PYTHON = '/usr/bin/python3';
 const PEERS = ['sklearn-linearsvc', 'sklearn-logreg', 'fasttext'] as const;
 
-interface Row {
-  dataset: string;
-  system: string;
-  accuracy: number | null;
-  macro_f1: number | null;
-  coverage_098: number | null;
-  train_s: number | null;
+/** A row of bench-results/model.json: what the targets read (`TargetRow`), and more. */
+interface Row extends TargetRow {
   train_cpu_s?: number | null;
-  predict_per_s: number | null;
-  /** mailroute only: featurize + classify of already normalised mails, batch 32, one core. */
-  predict_core_per_s?: number | null;
-  model_bytes: number | null;
-  peak_rss_mb: number | null;
-  missing?: string;
   ece?: number;
   /** sklearn-logreg only: lbfgs's iterations, and its cap (equal: it stopped without converging). */
   iterations?: number;
