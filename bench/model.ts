@@ -50,6 +50,7 @@ import {
 import { Featurizer, featureSource, type FeaturizerSpec } from '../src/text/index.js';
 import { jsonlLines } from './jsonl.js';
 import { checkTargets, targetLines, type TargetRow } from './model-targets.js';
+import { writeResults } from './table.js';
 
 const DATA = process.env.MAILROUTE_BENCH_DATA ?? '/work/shared/data';
 const DEFAULT_SEEDS = [42, 1, 2];
@@ -439,8 +440,8 @@ async function main(): Promise<void> {
   process.stdout.write(text + '\n');
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(join('bench-results', 'model.json'), JSON.stringify(rows, null, 2) + '\n');
-  writeFileSync(join('bench-results', 'model-targets.json'), JSON.stringify(targets, null, 2) + '\n');
-  process.stderr.write('[bench:model] wrote bench-results/model.json and model-targets.json\n');
+  process.stderr.write('[bench:model] wrote bench-results/model.json\n');
+  writeResults('model-targets', targets);
 }
 
 await main();
